@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("The email must be set")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address.
+
+    Roles are not flags on the user: each role is a record of its app (a coordinator of a region, a navigator of a
+    school, …), so one person may hold several. Operator staff are `is_staff` users.
+    """
+
+    username = None
+    email = models.EmailField(_("электронная почта"), unique=True)
+    middle_name = models.CharField(_("отчество"), max_length=150, blank=True)
+    phone = models.CharField(_("телефон"), max_length=32, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("пользователь")
+        verbose_name_plural = _("пользователи")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p).strip()
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_active and self.is_staff
+
+
+class PersonalDataAccess(models.Model):
+    """One export or download that carried students' personal data (152-ФЗ: who, what, scope, when)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("выгрузка")
+        DOWNLOAD = "download", _("скачивание")
+        ADMIN_EXPORT = "admin_export", _("выгрузка из администрирования")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    what = models.CharField(_("что"), max_length=255)
+    scope = models.CharField(_("область данных"), max_length=500, blank=True)
+    query = models.CharField(_("параметры"), max_length=1000, blank=True)
+    row_count = models.PositiveIntegerField(_("строк"), default=0)
+    ip_address = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("доступ к персональным данным")
+        verbose_name_plural = _("журнал доступа к персональным данным")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+
+
+class SignInAttempt(models.Model):
+    """Every sign-in attempt, successful or not, for the security log."""
+
+    email = models.CharField(_("адрес"), max_length=254, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    succeeded = models.BooleanField(_("успешно"))
+    ip_address = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    user_agent = models.CharField(_("браузер"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("попытка входа")
+        verbose_name_plural = _("попытки входа")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.email} {'+' if self.succeeded else '-'}"

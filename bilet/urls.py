@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin signs in through allauth, so its login has the same rate limits and the same sign-in log.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "«Билет в будущее»"
+admin.site.site_title = "«Билет в будущее»"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("regions.urls")),
+    path("", include("participants.urls")),
+    path("", include("venues.urls")),
+    path("", include("reports.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

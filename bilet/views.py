@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """SPEC §6: the state of the database and the broker; 200 when the database answers."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # any driver error means "down"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = "eager"
+    else:
+        checks["broker"] = _broker_state()
+
+    status = 200 if checks["database"] == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+
+def _broker_state() -> str:
+    from bilet.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+

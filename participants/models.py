@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Municipality, Nosology, Region, School
+
+
+class Navigator(models.Model):
+    """A teacher who registers and accompanies the school's students (seed 003: ≥70 students each)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="navigators"
+    )
+    school = models.ForeignKey(School, verbose_name=_("школа"), on_delete=models.PROTECT, related_name="navigators")
+    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="navigators")
+    position = models.CharField(_("должность"), max_length=200, blank=True)
+    training_completed_on = models.DateField(_("прошёл обучение"), null=True, blank=True)
+    created_at = models.DateTimeField(_("зарегистрирован"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("педагог-навигатор")
+        verbose_name_plural = _("педагоги-навигаторы")
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="navigator_user_school_unique")]
+        indexes = [models.Index(fields=["region", "school"], name="navigator_region_school_idx")]
+
+    def __str__(self):
+        return f"{self.user} ({self.school})"
+
+
+class Student(models.Model):
+    """A student of grades 6–11. Personal data: only the roles of SPEC §2 see it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="student",
+    )
+    # Region and municipality are the school's, stored for one-column filtering of a region's 10,000+ students.
+    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="students")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="students"
+    )
+    school = models.ForeignKey(School, verbose_name=_("школа"), on_delete=models.PROTECT, related_name="students")
+    last_name = models.CharField(_("фамилия"), max_length=150)
+    first_name = models.CharField(_("имя"), max_length=150)
+    middle_name = models.CharField(_("отчество"), max_length=150, blank=True)
+    birth_date = models.DateField(_("дата рождения"), null=True)
+    grade = models.PositiveSmallIntegerField(_("класс"))
+    class_letter = models.CharField(_("литера класса"), max_length=4, blank=True)
+    nosology = models.ForeignKey(
+        Nosology, verbose_name=_("нозологическая группа (ОВЗ)"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="students",
+    )
+    registered_by = models.ForeignKey(
+        Navigator, verbose_name=_("зарегистрировал"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="registered_students",
+    )
+    created_at = models.DateTimeField(_("зарегистрирован"), auto_now_add=True)
+    # 152-ФЗ art. 21: after a withdrawal the personal fields are wiped; the row stays so the report counts hold.
+    anonymised_at = models.DateTimeField(_("обезличен"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("участник")
+        verbose_name_plural = _("участники")
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=11), name="student_grade_1_11"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "last_name", "first_name"], name="student_region_name_idx"),
+            models.Index(fields=["school", "grade"], name="student_school_grade_idx"),
+            models.Index(fields=["municipality"], name="student_municipality_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def grade_label(self) -> str:
+        return f"{self.grade}{self.class_letter}"
+
+
+class Guardian(models.Model):
+    """A parent (legal representative) account, created with the child's (seed 002) and linked to its children."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="guardian"
+    )
+    children = models.ManyToManyField(
+        Student, verbose_name=_("дети"), related_name="guardians", through="Guardianship", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("родитель (законный представитель)")
+        verbose_name_plural = _("родители (законные представители)")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Guardianship(models.Model):
+    class Relation(models.TextChoices):
+        MOTHER = "mother", _("мать")
+        FATHER = "father", _("отец")
+        OTHER = "other", _("иной законный представитель")
+
+    guardian = models.ForeignKey(Guardian, verbose_name=_("родитель"), on_delete=models.CASCADE)
+    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE)
+    relation = models.CharField(_("кем приходится"), max_length=10, choices=Relation.choices, default=Relation.OTHER)
+
+    class Meta:
+        verbose_name = _("связь родителя и ребёнка")
+        verbose_name_plural = _("связи родителей и детей")
+        constraints = [models.UniqueConstraint(fields=["guardian", "student"], name="guardianship_unique")]
+
+    def __str__(self):
+        return f"{self.guardian} → {self.student}"
+
+
+class Consent(models.Model):
+    """Consent to process personal data (152-ФЗ). For a minor it is given by the guardian."""
+
+    class Method(models.TextChoices):
+        ELECTRONIC = "electronic", _("электронно")
+        PAPER = "paper", _("на бумаге")
+
+    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="consents")
+    guardian = models.ForeignKey(
+        Guardian, verbose_name=_("родитель"), on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    )
+    given_by_name = models.CharField(_("кто дал согласие"), max_length=300)
+    given_at = models.DateTimeField(_("дано"))
+    method = models.CharField(_("способ"), max_length=12, choices=Method.choices, default=Method.ELECTRONIC)
+    paper_received_on = models.DateField(_("оригинал получен"), null=True, blank=True)
+    paper_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("оригинал принял"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("отозвал"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("согласие на обработку ПДн")
+        verbose_name_plural = _("согласия на обработку ПДн")
+        ordering = ["-given_at"]
+        constraints = [
+            # One consent in force per student; a withdrawn one stays on file beside a new one.
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(withdrawn_at__isnull=True), name="consent_one_active_per_student"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} — {self.given_at:%d.%m.%Y}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class DiagnosticResult(models.Model):
+    """One of the three stages of the online diagnostics (seed 000 §2.10–2.11) with its text result."""
+
+    class Stage(models.IntegerChoices):
+        FIRST = 1, _("1 этап")
+        SECOND = 2, _("2 этап")
+        THIRD = 3, _("3 этап")
+
+    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="diagnostics")
+    stage = models.PositiveSmallIntegerField(_("этап"), choices=Stage.choices)
+    completed_at = models.DateTimeField(_("пройден"))
+    result = models.TextField(_("результат"), blank=True)
+
+    class Meta:
+        verbose_name = _("результат диагностики")
+        verbose_name_plural = _("результаты диагностики")
+        ordering = ["student", "stage"]
+        constraints = [models.UniqueConstraint(fields=["student", "stage"], name="diagnostic_student_stage_unique")]
+
+    def __str__(self):
+        return f"{self.student} — {self.get_stage_display()}"

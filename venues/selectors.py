@@ -1,0 +1,70 @@
+"""Venues, mentors, events and bookings a user may see (SPEC §2)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bilet.roles import get_roles
+from participants.models import Guardianship
+
+from .models import Booking, Event, Mentor, Venue
+
+
+def venue_list(*, user) -> QuerySet[Venue]:
+    roles = get_roles(user)
+    qs = Venue.objects.select_related("region", "municipality")
+    if roles.operator:
+        return qs
+    q = Q(region_id__in=roles.region_ids) | Q(id__in=roles.venue_ids)
+    if roles.mentor_id is not None:
+        q |= Q(id__in=Venue.objects.filter(mentors__id=roles.mentor_id).values("id"))
+    return qs.filter(q)
+
+
+def mentor_list(*, user) -> QuerySet[Mentor]:
+    roles = get_roles(user)
+    qs = Mentor.objects.select_related("region", "user")
+    if roles.operator:
+        return qs
+    q = Q(region_id__in=roles.region_ids)
+    if roles.venue_ids:
+        q |= Q(id__in=Mentor.objects.filter(venues__id__in=roles.venue_ids).values("id"))
+    if roles.mentor_id is not None:
+        q |= Q(pk=roles.mentor_id)
+    return qs.filter(q)
+
+
+def event_list(*, user) -> QuerySet[Event]:
+    """Events in a user's working scope, in every status (the catalog is `catalog_event_list`)."""
+    roles = get_roles(user)
+    qs = Event.objects.select_related("venue", "region", "competency", "campaign")
+    if roles.operator:
+        return qs
+    q = Q(region_id__in=roles.region_ids) | Q(venue_id__in=roles.venue_ids)
+    if roles.mentor_id is not None:
+        q |= Q(id__in=Event.objects.filter(mentors__id=roles.mentor_id).values("id"))
+    return qs.filter(q)
+
+
+def catalog_event_list() -> QuerySet[Event]:
+    """Published events that have not started: what every family may browse."""
+    return Event.objects.select_related("venue", "region", "competency", "venue__municipality").filter(
+        status=Event.Status.PUBLISHED, starts_at__gt=timezone.now()
+    )
+
+
+def booking_list(*, user) -> QuerySet[Booking]:
+    roles = get_roles(user)
+    qs = Booking.objects.select_related("event", "event__venue", "student", "student__school")
+    if roles.operator:
+        return qs
+    q = Q(event__region_id__in=roles.region_ids) | Q(event__venue_id__in=roles.venue_ids)
+    if roles.mentor_id is not None:
+        q |= Q(event__in=Event.objects.filter(mentors__id=roles.mentor_id).values("id"), status="attended")
+    family = Q(pk__in=[])
+    if roles.navigator_school_ids:
+        family |= Q(student__school_id__in=roles.navigator_school_ids)
+    if roles.guardian_id is not None:
+        family |= Q(student_id__in=Guardianship.objects.filter(guardian_id=roles.guardian_id).values("student_id"))
+    if roles.student_id is not None:
+        family |= Q(student_id=roles.student_id)
+    return qs.filter(q | family)
