@@ -1,0 +1,33 @@
+"""The navigation bar: what each role can do. Apps add their entries here when they add a page."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[Roles], bool]
+
+
+ITEMS: list[NavItem] = [
+    NavItem(_("Главная"), "home", lambda r: True),
+    NavItem(_("Администрирование"), "admin:index", lambda r: r.operator),
+]
+
+
+def nav_for(roles: Roles, current_path: str) -> list[dict]:
+    items = []
+    for item in ITEMS:
+        if not item.visible(roles):
+            continue
+        url = reverse(item.url_name)
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

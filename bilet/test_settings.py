@@ -1,0 +1,17 @@
+"""Fast settings for the test suite (cookiecutter-django style): the real settings, with cheap hashing,
+in-memory email, a throwaway media folder and plain static files storage."""
+
+import tempfile
+
+from .settings import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="bilet-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+# allauth's limits are tested on purpose in bilet/tests/test_auth.py; elsewhere many logins run in a second.
+ACCOUNT_RATE_LIMITS_ENABLED = True
