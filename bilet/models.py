@@ -35,9 +35,9 @@ class User(AbstractUser):
     """
 
     username = None
-    email = models.EmailField(_("электронная почта"), unique=True)
-    middle_name = models.CharField(_("отчество"), max_length=150, blank=True)
-    phone = models.CharField(_("телефон"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), unique=True)
+    middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -45,8 +45,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("пользователь")
-        verbose_name_plural = _("пользователи")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self):
@@ -64,24 +64,24 @@ class PersonalDataAccess(models.Model):
     """One export or download that carried students' personal data (152-ФЗ: who, what, scope, when)."""
 
     class Kind(models.TextChoices):
-        EXPORT = "export", _("выгрузка")
-        DOWNLOAD = "download", _("скачивание")
-        ADMIN_EXPORT = "admin_export", _("выгрузка из администрирования")
+        EXPORT = "export", _("export")
+        DOWNLOAD = "download", _("download")
+        ADMIN_EXPORT = "admin_export", _("export from administration")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
-    what = models.CharField(_("что"), max_length=255)
-    scope = models.CharField(_("область данных"), max_length=500, blank=True)
-    query = models.CharField(_("параметры"), max_length=1000, blank=True)
-    row_count = models.PositiveIntegerField(_("строк"), default=0)
-    ip_address = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
-    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    what = models.CharField(_("what"), max_length=255)
+    scope = models.CharField(_("data scope"), max_length=500, blank=True)
+    query = models.CharField(_("parameters"), max_length=1000, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("доступ к персональным данным")
-        verbose_name_plural = _("журнал доступа к персональным данным")
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -91,19 +91,19 @@ class PersonalDataAccess(models.Model):
 class SignInAttempt(models.Model):
     """Every sign-in attempt, successful or not, for the security log."""
 
-    email = models.CharField(_("адрес"), max_length=254, db_index=True)
+    email = models.CharField(_("address"), max_length=254, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    succeeded = models.BooleanField(_("успешно"))
-    ip_address = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
-    user_agent = models.CharField(_("браузер"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("попытка входа")
-        verbose_name_plural = _("попытки входа")
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -17,8 +17,8 @@ class NavItem:
 
 
 ITEMS: list[NavItem] = [
-    NavItem(_("Главная"), "home", lambda r: True),
-    NavItem(_("Администрирование"), "admin:index", lambda r: r.operator),
+    NavItem(_("Home"), "home", lambda r: True),
+    NavItem(_("Administration"), "admin:index", lambda r: r.operator),
 ]
 
 

@@ -10,14 +10,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 ROLE_LABELS = {
-    "operator": _("сотрудник оператора"),
-    "curator": _("куратор региона"),
-    "coordinator": _("региональный координатор"),
-    "venue_staff": _("сотрудник площадки"),
-    "mentor": _("наставник"),
-    "navigator": _("педагог-навигатор"),
-    "guardian": _("родитель"),
-    "student": _("участник"),
+    "operator": _("operator staff"),
+    "curator": _("regional curator"),
+    "coordinator": _("regional coordinator"),
+    "venue_staff": _("venue staff"),
+    "mentor": _("mentor"),
+    "navigator": _("navigator"),
+    "guardian": _("parent"),
+    "student": _("student"),
 }
 
 

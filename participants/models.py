@@ -10,17 +10,17 @@ class Navigator(models.Model):
     """A teacher who registers and accompanies the school's students (seed 003: ≥70 students each)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="navigators"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="navigators"
     )
-    school = models.ForeignKey(School, verbose_name=_("школа"), on_delete=models.PROTECT, related_name="navigators")
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="navigators")
-    position = models.CharField(_("должность"), max_length=200, blank=True)
-    training_completed_on = models.DateField(_("прошёл обучение"), null=True, blank=True)
-    created_at = models.DateTimeField(_("зарегистрирован"), auto_now_add=True)
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="navigators")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="navigators")
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    training_completed_on = models.DateField(_("training completed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("педагог-навигатор")
-        verbose_name_plural = _("педагоги-навигаторы")
+        verbose_name = _("navigator")
+        verbose_name_plural = _("navigators")
         constraints = [models.UniqueConstraint(fields=["user", "school"], name="navigator_user_school_unique")]
         indexes = [models.Index(fields=["region", "school"], name="navigator_region_school_idx")]
 
@@ -32,36 +32,36 @@ class Student(models.Model):
     """A student of grades 6–11. Personal data: only the roles of SPEC §2 see it."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="student",
     )
     # Region and municipality are the school's, stored for one-column filtering of a region's 10,000+ students.
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="students")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="students")
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="students"
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="students"
     )
-    school = models.ForeignKey(School, verbose_name=_("школа"), on_delete=models.PROTECT, related_name="students")
-    last_name = models.CharField(_("фамилия"), max_length=150)
-    first_name = models.CharField(_("имя"), max_length=150)
-    middle_name = models.CharField(_("отчество"), max_length=150, blank=True)
-    birth_date = models.DateField(_("дата рождения"), null=True)
-    grade = models.PositiveSmallIntegerField(_("класс"))
-    class_letter = models.CharField(_("литера класса"), max_length=4, blank=True)
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="students")
+    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150)
+    middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True)
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    class_letter = models.CharField(_("class letter"), max_length=4, blank=True)
     nosology = models.ForeignKey(
-        Nosology, verbose_name=_("нозологическая группа (ОВЗ)"), on_delete=models.PROTECT,
+        Nosology, verbose_name=_("disability group (nosology)"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="students",
     )
     registered_by = models.ForeignKey(
-        Navigator, verbose_name=_("зарегистрировал"), on_delete=models.SET_NULL,
+        Navigator, verbose_name=_("registered by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="registered_students",
     )
-    created_at = models.DateTimeField(_("зарегистрирован"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     # 152-ФЗ art. 21: after a withdrawal the personal fields are wiped; the row stays so the report counts hold.
-    anonymised_at = models.DateTimeField(_("обезличен"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("участник")
-        verbose_name_plural = _("участники")
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
         constraints = [
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=11), name="student_grade_1_11"),
         ]
@@ -87,15 +87,15 @@ class Guardian(models.Model):
     """A parent (legal representative) account, created with the child's (seed 002) and linked to its children."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="guardian"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="guardian"
     )
     children = models.ManyToManyField(
-        Student, verbose_name=_("дети"), related_name="guardians", through="Guardianship", blank=True
+        Student, verbose_name=_("children"), related_name="guardians", through="Guardianship", blank=True
     )
 
     class Meta:
-        verbose_name = _("родитель (законный представитель)")
-        verbose_name_plural = _("родители (законные представители)")
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
 
     def __str__(self):
         return str(self.user)
@@ -103,17 +103,17 @@ class Guardian(models.Model):
 
 class Guardianship(models.Model):
     class Relation(models.TextChoices):
-        MOTHER = "mother", _("мать")
-        FATHER = "father", _("отец")
-        OTHER = "other", _("иной законный представитель")
+        MOTHER = "mother", _("mother")
+        FATHER = "father", _("father")
+        OTHER = "other", _("other legal representative")
 
-    guardian = models.ForeignKey(Guardian, verbose_name=_("родитель"), on_delete=models.CASCADE)
-    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE)
-    relation = models.CharField(_("кем приходится"), max_length=10, choices=Relation.choices, default=Relation.OTHER)
+    guardian = models.ForeignKey(Guardian, verbose_name=_("parent"), on_delete=models.CASCADE)
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE)
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices, default=Relation.OTHER)
 
     class Meta:
-        verbose_name = _("связь родителя и ребёнка")
-        verbose_name_plural = _("связи родителей и детей")
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
         constraints = [models.UniqueConstraint(fields=["guardian", "student"], name="guardianship_unique")]
 
     def __str__(self):
@@ -124,30 +124,30 @@ class Consent(models.Model):
     """Consent to process personal data (152-ФЗ). For a minor it is given by the guardian."""
 
     class Method(models.TextChoices):
-        ELECTRONIC = "electronic", _("электронно")
-        PAPER = "paper", _("на бумаге")
+        ELECTRONIC = "electronic", _("electronically")
+        PAPER = "paper", _("on paper")
 
-    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="consents")
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="consents")
     guardian = models.ForeignKey(
-        Guardian, verbose_name=_("родитель"), on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+        Guardian, verbose_name=_("parent"), on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
     )
-    given_by_name = models.CharField(_("кто дал согласие"), max_length=300)
-    given_at = models.DateTimeField(_("дано"))
-    method = models.CharField(_("способ"), max_length=12, choices=Method.choices, default=Method.ELECTRONIC)
-    paper_received_on = models.DateField(_("оригинал получен"), null=True, blank=True)
+    given_by_name = models.CharField(_("consent given by"), max_length=300)
+    given_at = models.DateTimeField(_("given at"))
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices, default=Method.ELECTRONIC)
+    paper_received_on = models.DateField(_("paper original received on"), null=True, blank=True)
     paper_received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("оригинал принял"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("paper original received by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
-    withdrawn_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("отозвал"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
 
     class Meta:
-        verbose_name = _("согласие на обработку ПДн")
-        verbose_name_plural = _("согласия на обработку ПДн")
+        verbose_name = _("personal data consent")
+        verbose_name_plural = _("personal data consents")
         ordering = ["-given_at"]
         constraints = [
             # One consent in force per student; a withdrawn one stays on file beside a new one.
@@ -168,18 +168,18 @@ class DiagnosticResult(models.Model):
     """One of the three stages of the online diagnostics (seed 000 §2.10–2.11) with its text result."""
 
     class Stage(models.IntegerChoices):
-        FIRST = 1, _("1 этап")
-        SECOND = 2, _("2 этап")
-        THIRD = 3, _("3 этап")
+        FIRST = 1, _("stage 1")
+        SECOND = 2, _("stage 2")
+        THIRD = 3, _("stage 3")
 
-    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="diagnostics")
-    stage = models.PositiveSmallIntegerField(_("этап"), choices=Stage.choices)
-    completed_at = models.DateTimeField(_("пройден"))
-    result = models.TextField(_("результат"), blank=True)
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="diagnostics")
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    completed_at = models.DateTimeField(_("completed at"))
+    result = models.TextField(_("result"), blank=True)
 
     class Meta:
-        verbose_name = _("результат диагностики")
-        verbose_name_plural = _("результаты диагностики")
+        verbose_name = _("diagnostic result")
+        verbose_name_plural = _("diagnostic results")
         ordering = ["student", "stage"]
         constraints = [models.UniqueConstraint(fields=["student", "stage"], name="diagnostic_student_stage_unique")]
 

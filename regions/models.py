@@ -10,12 +10,12 @@ GRADE_MIN, GRADE_MAX = 6, 11  # the project serves grades 6–11
 class Region(models.Model):
     """A subject of the Russian Federation (89 of them)."""
 
-    code = models.CharField(_("код"), max_length=3, unique=True, help_text=_("Код субъекта РФ, например 71"))
-    name = models.CharField(_("название"), max_length=200, unique=True)
+    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Code of the federal subject, e.g. 71"))
+    name = models.CharField(_("name"), max_length=200, unique=True)
 
     class Meta:
-        verbose_name = _("регион")
-        verbose_name_plural = _("регионы")
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["name"]
 
     def __str__(self):
@@ -23,15 +23,15 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="municipalities")
-    name = models.CharField(_("название"), max_length=200)
-    responsible_name = models.CharField(_("ответственный за проект"), max_length=200, blank=True)
-    responsible_email = models.EmailField(_("почта ответственного"), blank=True)
-    responsible_phone = models.CharField(_("телефон ответственного"), max_length=32, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities")
+    name = models.CharField(_("name"), max_length=200)
+    responsible_name = models.CharField(_("person responsible for the project"), max_length=200, blank=True)
+    responsible_email = models.EmailField(_("responsible person's email"), blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
 
     class Meta:
-        verbose_name = _("муниципалитет")
-        verbose_name_plural = _("муниципалитеты")
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="municipality_region_name_unique")]
 
@@ -41,21 +41,21 @@ class Municipality(models.Model):
 
 class School(models.Model):
     # The region is the municipality's; it is stored too so that a region's lists filter on one indexed column.
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="schools")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="schools")
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="schools"
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="schools"
     )
-    name = models.CharField(_("полное название"), max_length=500)
-    short_name = models.CharField(_("краткое название"), max_length=200)
-    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
-    address = models.CharField(_("адрес"), max_length=500, blank=True)
-    director_name = models.CharField(_("директор"), max_length=200, blank=True)
-    email = models.EmailField(_("электронная почта"), blank=True)
-    phone = models.CharField(_("телефон"), max_length=32, blank=True)
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    inn = models.CharField(_("INN (taxpayer number)"), max_length=12, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    director_name = models.CharField(_("head teacher"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     class Meta:
-        verbose_name = _("школа")
-        verbose_name_plural = _("школы")
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
         ordering = ["short_name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "short_name"], name="school_municipality_name_unique")
@@ -67,17 +67,17 @@ class School(models.Model):
 
     def clean(self):
         if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
-            raise ValidationError({"municipality": _("Муниципалитет относится к другому региону.")})
+            raise ValidationError({"municipality": _("The municipality belongs to another region.")})
 
 
 class Competency(models.Model):
-    code = models.CharField(_("код"), max_length=20, unique=True)
-    name = models.CharField(_("название"), max_length=200, unique=True)
-    sphere = models.CharField(_("профессиональная сфера"), max_length=200, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sphere = models.CharField(_("professional sphere"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("компетенция")
-        verbose_name_plural = _("компетенции")
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
         ordering = ["name"]
 
     def __str__(self):
@@ -88,18 +88,18 @@ class Nosology(models.Model):
     """A disability group (ОВЗ). The six groups are created by a data migration."""
 
     class Code(models.TextChoices):
-        HEARING = "hearing", _("нарушения слуха")
-        SIGHT = "sight", _("нарушения зрения")
-        MUSCULOSKELETAL = "musculoskeletal", _("нарушения опорно-двигательного аппарата")
-        INTELLECTUAL = "intellectual", _("интеллектуальные нарушения")
-        AUTISM = "autism", _("расстройства аутистического спектра")
-        OTHER = "other", _("другие нарушения")
+        HEARING = "hearing", _("hearing impairment")
+        SIGHT = "sight", _("visual impairment")
+        MUSCULOSKELETAL = "musculoskeletal", _("musculoskeletal disorders")
+        INTELLECTUAL = "intellectual", _("intellectual disabilities")
+        AUTISM = "autism", _("autism spectrum disorders")
+        OTHER = "other", _("other disabilities")
 
-    code = models.CharField(_("код"), max_length=20, choices=Code.choices, unique=True)
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
 
     class Meta:
-        verbose_name = _("нозологическая группа")
-        verbose_name_plural = _("нозологические группы")
+        verbose_name = _("disability group")
+        verbose_name_plural = _("disability groups")
         ordering = ["id"]
 
     def __str__(self):
@@ -109,26 +109,26 @@ class Nosology(models.Model):
 class Campaign(models.Model):
     """A period of the project set by the operator, with its booking rules (SPEC §3) as settings."""
 
-    name = models.CharField(_("название"), max_length=200, unique=True)
-    year = models.PositiveSmallIntegerField(_("год"))
-    starts_on = models.DateField(_("начало"))
-    ends_on = models.DateField(_("окончание"))
-    booking_opens_at = models.DateTimeField(_("запись открывается"))
-    booking_closes_at = models.DateTimeField(_("запись закрывается"))
-    grade_min = models.PositiveSmallIntegerField(_("с класса"), default=GRADE_MIN)
-    grade_max = models.PositiveSmallIntegerField(_("по класс"), default=GRADE_MAX)
-    consent_required = models.BooleanField(_("нужно согласие на обработку ПДн"), default=True)
-    max_events_per_student = models.PositiveSmallIntegerField(_("мероприятий на участника"), default=4)
-    max_offline_per_student = models.PositiveSmallIntegerField(_("из них очных"), default=1)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    booking_opens_at = models.DateTimeField(_("booking opens at"))
+    booking_closes_at = models.DateTimeField(_("booking closes at"))
+    grade_min = models.PositiveSmallIntegerField(_("from grade"), default=GRADE_MIN)
+    grade_max = models.PositiveSmallIntegerField(_("to grade"), default=GRADE_MAX)
+    consent_required = models.BooleanField(_("personal data consent required"), default=True)
+    max_events_per_student = models.PositiveSmallIntegerField(_("events per student"), default=4)
+    max_offline_per_student = models.PositiveSmallIntegerField(_("of them in person"), default=1)
     cancel_hours_before = models.PositiveSmallIntegerField(
-        _("отмена записи не позднее, ч до начала"), default=24
+        _("cancellation allowed until, hours before start"), default=24
     )
-    recommendation_days = models.PositiveSmallIntegerField(_("срок рекомендации наставника, дней"), default=7)
-    is_active = models.BooleanField(_("текущая"), default=False)
+    recommendation_days = models.PositiveSmallIntegerField(_("days for the mentor's recommendation"), default=7)
+    is_active = models.BooleanField(_("current"), default=False)
 
     class Meta:
-        verbose_name = _("кампания")
-        verbose_name_plural = _("кампании")
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="campaign_dates_ordered"),
@@ -152,15 +152,15 @@ class Campaign(models.Model):
 
 
 class CampaignStage(models.Model):
-    campaign = models.ForeignKey(Campaign, verbose_name=_("кампания"), on_delete=models.CASCADE, related_name="stages")
-    number = models.PositiveSmallIntegerField(_("номер"))
-    title = models.CharField(_("этап"), max_length=500)
-    starts_on = models.DateField(_("начало"))
-    deadline = models.DateField(_("срок"))
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("stage"), max_length=500)
+    starts_on = models.DateField(_("start"))
+    deadline = models.DateField(_("period"))
 
     class Meta:
-        verbose_name = _("этап кампании")
-        verbose_name_plural = _("этапы кампании")
+        verbose_name = _("campaign stage")
+        verbose_name_plural = _("campaign stages")
         ordering = ["campaign", "number"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "number"], name="stage_campaign_number_unique"),
@@ -174,17 +174,17 @@ class CampaignStage(models.Model):
 class RegionTarget(models.Model):
     """A region's targets for a campaign (seed 003: ≥75 navigators, ≥4,500 students, ≥865 trials, ≥70 per navigator)."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("кампания"), on_delete=models.CASCADE, related_name="targets")
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.CASCADE, related_name="targets")
-    navigators = models.PositiveIntegerField(_("педагогов-навигаторов"), default=0)
-    students = models.PositiveIntegerField(_("участников"), default=0)
-    diagnostics = models.PositiveIntegerField(_("прошли диагностику"), default=0)
-    trials = models.PositiveIntegerField(_("профессиональных проб"), default=0)
-    students_per_navigator = models.PositiveIntegerField(_("участников на навигатора"), default=70)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="targets")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="targets")
+    navigators = models.PositiveIntegerField(_("target: navigators"), default=0)
+    students = models.PositiveIntegerField(_("target: students"), default=0)
+    diagnostics = models.PositiveIntegerField(_("completed diagnostics"), default=0)
+    trials = models.PositiveIntegerField(_("professional trials"), default=0)
+    students_per_navigator = models.PositiveIntegerField(_("students per navigator"), default=70)
 
     class Meta:
-        verbose_name = _("целевые показатели региона")
-        verbose_name_plural = _("целевые показатели регионов")
+        verbose_name = _("region target")
+        verbose_name_plural = _("region targets")
         constraints = [models.UniqueConstraint(fields=["campaign", "region"], name="target_campaign_region_unique")]
 
     def __str__(self):
@@ -195,13 +195,13 @@ class Curator(models.Model):
     """Operator staff assigned to one or more regions (read-only there)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="curator"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="curator"
     )
-    regions = models.ManyToManyField(Region, verbose_name=_("регионы"), related_name="curators", blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), related_name="curators", blank=True)
 
     class Meta:
-        verbose_name = _("куратор региона")
-        verbose_name_plural = _("кураторы регионов")
+        verbose_name = _("regional curator")
+        verbose_name_plural = _("regional curators")
 
     def __str__(self):
         return str(self.user)
@@ -211,16 +211,16 @@ class Coordinator(models.Model):
     """The regional coordinator, named by the region's education authority (seed 000 §4.1)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="coordinators"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="coordinators"
     )
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="coordinators")
-    organisation = models.CharField(_("организация"), max_length=300, blank=True)
-    position = models.CharField(_("должность"), max_length=200, blank=True)
-    approved_at = models.DateTimeField(_("утверждён оператором"), null=True, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="coordinators")
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("approved by the operator"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("региональный координатор")
-        verbose_name_plural = _("региональные координаторы")
+        verbose_name = _("regional coordinator")
+        verbose_name_plural = _("regional coordinators")
         constraints = [models.UniqueConstraint(fields=["user", "region"], name="coordinator_user_region_unique")]
 
     def __str__(self):
@@ -231,25 +231,25 @@ class RoadmapItem(models.Model):
     """An item of a region's roadmap (seed 001, seed 004)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("запланировано")
-        IN_PROGRESS = "in_progress", _("выполняется")
-        DONE = "done", _("выполнено")
-        CANCELLED = "cancelled", _("отменено")
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("under way")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
 
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.CASCADE, related_name="roadmap")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="roadmap")
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("кампания"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     number = models.CharField(_("№"), max_length=20)
-    activity = models.TextField(_("мероприятие"))
-    period = models.CharField(_("срок"), max_length=200)
-    due_on = models.DateField(_("крайний срок"), null=True, blank=True)
-    responsible = models.TextField(_("ответственные"), blank=True)
-    status = models.CharField(_("статус"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    activity = models.TextField(_("event"))
+    period = models.CharField(_("period"), max_length=200)
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    responsible = models.TextField(_("responsible parties"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
-        verbose_name = _("пункт дорожной карты")
-        verbose_name_plural = _("дорожная карта")
+        verbose_name = _("roadmap item")
+        verbose_name_plural = _("roadmap")
         ordering = ["region", "number"]
         constraints = [models.UniqueConstraint(fields=["region", "campaign", "number"], name="roadmap_number_unique")]
 
@@ -261,29 +261,29 @@ class Appeal(models.Model):
     """A citizen's question or complaint (seed 000 §6.3), answered by a deadline."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("новое")
-        IN_PROGRESS = "in_progress", _("в работе")
-        ANSWERED = "answered", _("отвечено")
+        NEW = "new", _("new")
+        IN_PROGRESS = "in_progress", _("in progress")
+        ANSWERED = "answered", _("answered")
 
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="appeals")
-    author_name = models.CharField(_("заявитель"), max_length=200)
-    author_email = models.EmailField(_("почта заявителя"), blank=True)
-    author_phone = models.CharField(_("телефон заявителя"), max_length=32, blank=True)
-    subject = models.CharField(_("тема"), max_length=300)
-    text = models.TextField(_("текст обращения"))
-    received_at = models.DateTimeField(_("поступило"))
-    due_on = models.DateField(_("ответить до"))
-    status = models.CharField(_("статус"), max_length=20, choices=Status.choices, default=Status.NEW)
-    answer = models.TextField(_("ответ"), blank=True)
-    answered_at = models.DateTimeField(_("дата ответа"), null=True, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="appeals")
+    author_name = models.CharField(_("applicant"), max_length=200)
+    author_email = models.EmailField(_("applicant's email"), blank=True)
+    author_phone = models.CharField(_("applicant's phone"), max_length=32, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("appeal text"))
+    received_at = models.DateTimeField(_("received at"))
+    due_on = models.DateField(_("answer due on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ответил"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:
-        verbose_name = _("обращение граждан")
-        verbose_name_plural = _("обращения граждан")
+        verbose_name = _("citizen appeal")
+        verbose_name_plural = _("citizen appeals")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["region", "status", "due_on"], name="appeal_region_status_idx")]
 

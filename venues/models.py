@@ -3,6 +3,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from participants.models import Student
 from regions.models import Campaign, Competency, Municipality, Nosology, Region
@@ -13,28 +14,28 @@ DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 class Venue(models.Model):
     """A licensed organisation where practicums are held (seed 000 §2.4)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="venues")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="venues")
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="venues"
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="venues"
     )
-    name = models.CharField(_("полное название"), max_length=500)
-    short_name = models.CharField(_("краткое название"), max_length=200)
-    inn = models.CharField(_("ИНН"), max_length=12)
-    address = models.CharField(_("адрес"), max_length=500)
-    licence_number = models.CharField(_("номер лицензии на образовательную деятельность"), max_length=100)
-    licence_issued_on = models.DateField(_("дата выдачи лицензии"), null=True, blank=True)
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    inn = models.CharField(_("INN (taxpayer number)"), max_length=12)
+    address = models.CharField(_("address"), max_length=500)
+    licence_number = models.CharField(_("education licence number"), max_length=100)
+    licence_issued_on = models.DateField(_("licence issued on"), null=True, blank=True)
     accessible_for = models.ManyToManyField(
-        Nosology, verbose_name=_("доступна для групп ОВЗ"), blank=True, related_name="venues"
+        Nosology, verbose_name=_("venue accessible for disability groups"), blank=True, related_name="venues"
     )
-    accessibility_notes = models.TextField(_("доступная среда"), blank=True)
-    contact_name = models.CharField(_("контактное лицо"), max_length=200, blank=True)
-    email = models.EmailField(_("электронная почта"), blank=True)
-    phone = models.CharField(_("телефон"), max_length=32, blank=True)
-    is_active = models.BooleanField(_("действует"), default=True)
+    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("площадка")
-        verbose_name_plural = _("площадки")
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["short_name"]
         constraints = [models.UniqueConstraint(fields=["region", "inn"], name="venue_region_inn_unique")]
         indexes = [models.Index(fields=["region", "short_name"], name="venue_region_name_idx")]
@@ -47,27 +48,27 @@ class VenueCampaign(models.Model):
     """A campaign assigned to a venue by the coordinator (seed 000 §5.4), with the venue's contract with the operator."""
 
     class ContractStatus(models.TextChoices):
-        NONE = "none", _("не заключён")
-        SENT = "sent", _("направлен на подписание")
-        SIGNED = "signed", _("подписан")
-        TERMINATED = "terminated", _("расторгнут")
+        NONE = "none", _("not concluded")
+        SENT = "sent", _("sent for signature")
+        SIGNED = "signed", _("signed")
+        TERMINATED = "terminated", _("terminated")
 
-    venue = models.ForeignKey(Venue, verbose_name=_("площадка"), on_delete=models.CASCADE, related_name="campaigns")
-    campaign = models.ForeignKey(Campaign, verbose_name=_("кампания"), on_delete=models.PROTECT, related_name="venues")
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="campaigns")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="venues")
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("назначил"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
-    assigned_at = models.DateTimeField(_("назначена"), auto_now_add=True)
-    contract_number = models.CharField(_("номер договора"), max_length=100, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    contract_number = models.CharField(_("contract number"), max_length=100, blank=True)
     contract_status = models.CharField(
-        _("договор"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.NONE
+        _("contract"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.NONE
     )
-    contract_signed_on = models.DateField(_("договор подписан"), null=True, blank=True)
+    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("кампания площадки")
-        verbose_name_plural = _("кампании площадок")
+        verbose_name = _("venue campaign")
+        verbose_name_plural = _("venue campaigns")
         constraints = [
             models.UniqueConstraint(fields=["venue", "campaign"], name="venue_campaign_unique"),
             models.CheckConstraint(
@@ -82,14 +83,14 @@ class VenueCampaign(models.Model):
 
 class VenueStaff(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="venue_roles"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="venue_roles"
     )
-    venue = models.ForeignKey(Venue, verbose_name=_("площадка"), on_delete=models.CASCADE, related_name="staff")
-    position = models.CharField(_("должность"), max_length=200, blank=True)
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="staff")
+    position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("сотрудник площадки")
-        verbose_name_plural = _("сотрудники площадок")
+        verbose_name = _("venue staff")
+        verbose_name_plural = _("venue staff members")
         constraints = [models.UniqueConstraint(fields=["user", "venue"], name="venue_staff_unique")]
 
     def __str__(self):
@@ -100,23 +101,23 @@ class Mentor(models.Model):
     """An expert who runs practicums and writes recommendations (seed 000 §2.8)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="mentor",
     )
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="mentors")
-    last_name = models.CharField(_("фамилия"), max_length=150)
-    first_name = models.CharField(_("имя"), max_length=150)
-    middle_name = models.CharField(_("отчество"), max_length=150, blank=True)
-    organisation = models.CharField(_("организация"), max_length=300)
-    position = models.CharField(_("должность"), max_length=200, blank=True)
-    competencies = models.ManyToManyField(Competency, verbose_name=_("компетенции"), related_name="mentors")
-    venues = models.ManyToManyField(Venue, verbose_name=_("площадки"), related_name="mentors", blank=True)
-    email = models.EmailField(_("электронная почта"), blank=True)
-    phone = models.CharField(_("телефон"), max_length=32, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="mentors")
+    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150)
+    middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    competencies = models.ManyToManyField(Competency, verbose_name=_("competencies"), related_name="mentors")
+    venues = models.ManyToManyField(Venue, verbose_name=_("venues"), related_name="mentors", blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     class Meta:
-        verbose_name = _("наставник")
-        verbose_name_plural = _("наставники")
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["region", "last_name"], name="mentor_region_name_idx")]
 
@@ -131,17 +132,17 @@ class Mentor(models.Model):
 class MentorDocument(models.Model):
     """A qualification document of a mentor (diploma, certificate of a Worldskills expert, …)."""
 
-    mentor = models.ForeignKey(Mentor, verbose_name=_("наставник"), on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("документ"), max_length=300)
+    mentor = models.ForeignKey(Mentor, verbose_name=_("mentor"), on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("document"), max_length=300)
     file = models.FileField(
-        _("файл"), upload_to="mentor-documents/%Y/%m/",
+        _("file"), upload_to="mentor-documents/%Y/%m/",
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
     )
-    uploaded_at = models.DateTimeField(_("загружен"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("документ о квалификации")
-        verbose_name_plural = _("документы о квалификации")
+        verbose_name = _("qualification document")
+        verbose_name_plural = _("qualification documents")
 
     def __str__(self):
         return self.title
@@ -151,60 +152,60 @@ class Event(models.Model):
     """A practicum (профессиональная проба / практическое мероприятие)."""
 
     class Level(models.TextChoices):
-        INTRODUCTORY = "introductory", _("ознакомительный")
-        ENGAGED = "engaged", _("вовлечённый выбор")
-        IN_DEPTH = "in_depth", _("углублённый выбор")
+        INTRODUCTORY = "introductory", _("introductory")
+        ENGAGED = "engaged", _("engaged choice")
+        IN_DEPTH = "in_depth", _("in-depth choice")
 
     class Mode(models.TextChoices):
-        OFFLINE = "offline", _("очно")
-        ONLINE = "online", _("онлайн")
+        OFFLINE = "offline", _("in person")
+        ONLINE = "online", _("online")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("черновик")
-        SUBMITTED = "submitted", _("на согласовании")
-        RETURNED = "returned", _("возвращено на доработку")
-        PUBLISHED = "published", _("опубликовано")
-        CANCELLED = "cancelled", _("отменено")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for changes")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
 
-    venue = models.ForeignKey(Venue, verbose_name=_("площадка"), on_delete=models.PROTECT, related_name="events")
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="events")
     # The venue's region, stored so that a region's schedule and the catalog filter on one indexed column.
-    region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="events")
-    campaign = models.ForeignKey(Campaign, verbose_name=_("кампания"), on_delete=models.PROTECT, related_name="events")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="events")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="events")
     competency = models.ForeignKey(
-        Competency, verbose_name=_("компетенция"), on_delete=models.PROTECT, related_name="events"
+        Competency, verbose_name=_("competency"), on_delete=models.PROTECT, related_name="events"
     )
-    title = models.CharField(_("название"), max_length=300)
-    description = models.TextField(_("описание"), blank=True)
-    level = models.CharField(_("уровень"), max_length=20, choices=Level.choices)
-    mode = models.CharField(_("формат"), max_length=10, choices=Mode.choices)
-    address = models.CharField(_("адрес проведения"), max_length=500, blank=True)
-    online_url = models.URLField(_("ссылка на трансляцию"), blank=True)
-    starts_at = models.DateTimeField(_("начало"))
-    ends_at = models.DateTimeField(_("окончание"))
-    capacity = models.PositiveIntegerField(_("мест"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    address = models.CharField(_("venue address"), max_length=500, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
     # Confirmed seats, kept by the booking service under the event's row lock; the check below makes overbooking
     # impossible even for code that forgets the lock.
-    seats_taken = models.PositiveIntegerField(_("занято мест"), default=0)
-    grade_min = models.PositiveSmallIntegerField(_("с класса"), default=6)
-    grade_max = models.PositiveSmallIntegerField(_("по класс"), default=11)
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
+    grade_min = models.PositiveSmallIntegerField(_("from grade"), default=6)
+    grade_max = models.PositiveSmallIntegerField(_("to grade"), default=11)
     accessible_for = models.ManyToManyField(
-        Nosology, verbose_name=_("доступно для групп ОВЗ"), blank=True, related_name="events"
+        Nosology, verbose_name=_("accessible for disability groups"), blank=True, related_name="events"
     )
-    mentors = models.ManyToManyField(Mentor, verbose_name=_("наставники"), blank=True, related_name="events")
-    status = models.CharField(_("статус"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    coordinator_comment = models.TextField(_("комментарий координатора"), blank=True)
+    mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), blank=True, related_name="events")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    coordinator_comment = models.TextField(_("coordinator's comment"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("создал"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
-    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("отправлено на согласование"), null=True, blank=True)
-    published_at = models.DateTimeField(_("опубликовано"), null=True, blank=True)
-    attendance_marked_at = models.DateTimeField(_("посещаемость отмечена"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    attendance_marked_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("мероприятие")
-        verbose_name_plural = _("мероприятия")
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
@@ -238,27 +239,27 @@ class Booking(models.Model):
     """A student's place at an event."""
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("подтверждена")
-        WAITLISTED = "waitlisted", _("в листе ожидания")
-        CANCELLED = "cancelled", _("отменена")
-        ATTENDED = "attended", _("посетил")
-        NO_SHOW = "no_show", _("не пришёл")
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("waiting list")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "cancelled")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("no-show")
 
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED, Status.NO_SHOW)
 
-    event = models.ForeignKey(Event, verbose_name=_("мероприятие"), on_delete=models.PROTECT, related_name="bookings")
-    student = models.ForeignKey(Student, verbose_name=_("участник"), on_delete=models.PROTECT, related_name="bookings")
-    status = models.CharField(_("статус"), max_length=12, choices=Status.choices)
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="bookings")
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("записал"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
-    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
-    cancelled_at = models.DateTimeField(_("отменена"), null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("запись")
-        verbose_name_plural = _("записи")
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["created_at"]
         constraints = [
             # "One booking per student and event" must hold under any race: the database enforces it.
@@ -281,21 +282,21 @@ class Recommendation(models.Model):
     """A mentor's individual recommendation for a student who attended an event."""
 
     booking = models.OneToOneField(
-        Booking, verbose_name=_("запись"), on_delete=models.CASCADE, related_name="recommendation"
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="recommendation"
     )
     mentor = models.ForeignKey(
-        Mentor, verbose_name=_("наставник"), on_delete=models.PROTECT, related_name="recommendations"
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="recommendations"
     )
     competency = models.ForeignKey(
-        Competency, verbose_name=_("направление"), on_delete=models.PROTECT, related_name="recommendations"
+        Competency, verbose_name=_("direction"), on_delete=models.PROTECT, related_name="recommendations"
     )
-    text = models.TextField(_("рекомендация"))
-    created_at = models.DateTimeField(_("написана"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    text = models.TextField(_("recommendation"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("рекомендация наставника")
-        verbose_name_plural = _("рекомендации наставников")
+        verbose_name = _("mentor recommendation")
+        verbose_name_plural = _("mentor recommendations")
 
     def __str__(self):
         return f"{self.mentor} → {self.booking.student}"
