@@ -81,3 +81,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for marker in item.iter_markers(name="skip"):
             raise pytest.UsageError(f"{item.nodeid} is skipped under CI=true: {marker.kwargs.get('reason')}")
+
+
+def _is_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+@pytest.fixture
+def require_postgres(settings):
+    """For tests about PostgreSQL itself (row locks, lock_timeout, real concurrency).
+
+    Skips on SQLite during local development; under CI=true a missing PostgreSQL is a failure, never a skip."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "needs PostgreSQL: run with DATABASE_URL=postgres://…"
+        if _is_ci():
+            pytest.fail(message)
+        pytest.skip(message)

@@ -15,3 +15,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # allauth's limits are tested on purpose in bilet/tests/test_auth.py; elsewhere many logins run in a second.
 ACCOUNT_RATE_LIMITS_ENABLED = True
+
+# Tasks run in-process unless a test starts a real worker (the `celery_worker_process` fixture in conftest.py);
+# CELERY_BROKER_URL stays as the environment gives it so that fixture can reach Redis.
+CELERY_TASK_ALWAYS_EAGER = True
