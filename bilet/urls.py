@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from reports import views as reports_views
+
 from . import views
 
 # The admin signs in through allauth, so its login has the same rate limits and the same sign-in log.
@@ -11,6 +13,7 @@ admin.site.site_header = "«Билет в будущее»"
 admin.site.site_title = "«Билет в будущее»"
 
 urlpatterns = [
+    path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
