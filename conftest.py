@@ -99,3 +99,146 @@ def require_postgres(settings):
         if _is_ci():
             pytest.fail(message)
         pytest.skip(message)
+
+
+# --- A real Celery worker (CI: notifications and reports go through Redis and a worker process) ---------------------
+# Tests that use these fixtures, or drive Chromium, are marked so that `make test` runs them in a separate, non-parallel
+# pytest run (one live server, one worker, one test database).
+_AUTO_MARKS = {"celery_worker_process": "celery_worker", "page": "browser", "live_server": "browser"}
+
+
+def pytest_itemcollected(item):
+    for fixture, marker in _AUTO_MARKS.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            item.add_marker(marker)
+
+
+def _service_missing(message: str):
+    """Skip locally; under CI=true a missing service is a failure (issue 3: nothing skipped in CI)."""
+    if _is_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def _database_url(settings_dict: dict) -> str:
+    from urllib.parse import quote
+
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`celery -A bilet worker` in a subprocess, on the test database pytest-django created and this process's queue.
+
+    Yields a namespace with `mail_dir` (the worker's file email backend writes there) and `log` (its output).
+    Needs CELERY_BROKER_URL with Redis answering and PostgreSQL (an SQLite test database lives in this process's
+    memory, out of the worker's reach)."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker:
+        _service_missing("needs a Celery broker: run with CELERY_BROKER_URL=redis://127.0.0.1:6379/15")
+    if not _redis_answers(broker):
+        _service_missing(f"the Celery broker at {broker} does not answer")
+    if connection.vendor != "postgresql":
+        _service_missing("a Celery worker process needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    log_path = tmp_path_factory.mktemp("worker-log") / "celery.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilet.test_settings",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "TEST_EMAIL_FILE_PATH": str(mail_dir),
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "bilet", "worker",
+        "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+    ]  # fmt: skip
+    root = Path(__file__).resolve().parent
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in log_path.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log_path.read_text(errors='replace')[-4000:]}")
+            time.sleep(0.2)
+        yield SimpleNamespace(process=process, queue=queue, mail_dir=mail_dir, log=log_path)
+    finally:
+        # Stop it before pytest-django drops the test database: an open connection would block DROP DATABASE.
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db, settings):
+    """Tasks sent during this test go through Redis to the worker process instead of running eagerly.
+
+    `transactional_db`: the worker reads only committed rows, and `transaction.on_commit` fires for real.
+    Yields the worker; `worker.read_mail(count=n)` waits for the n messages it sent during this test."""
+    from bilet.celery import app
+
+    for old in celery_worker_process.mail_dir.iterdir():
+        old.unlink()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    worker = SimpleNamespace(**vars(celery_worker_process))
+    worker.read_mail = lambda count=1, timeout=30: _read_worker_mail(worker, count=count, timeout=timeout)
+    yield worker
+    app.conf.task_always_eager = was_eager
+
+
+def _read_worker_mail(worker, *, count: int, timeout: float) -> list:
+    """Wait until the worker has written `count` messages; return them (email.message.EmailMessage)."""
+    import email
+    import email.policy
+    import time
+
+    # Django's file backend writes each message followed by a line of 79 dashes; a message still being written has
+    # no separator after it yet and is left for the next look.
+    separator = b"\n" + b"-" * 79 + b"\n"
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = []
+        for path in sorted(worker.mail_dir.glob("*.log")):
+            for chunk in path.read_bytes().split(separator)[:-1]:
+                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        if len(messages) >= count:
+            return messages
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{len(messages)} of {count} emails after {timeout} s; worker log:\n"
+                f"{worker.log.read_text(errors='replace')[-4000:]}"
+            )
+        time.sleep(0.2)

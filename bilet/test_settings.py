@@ -1,6 +1,7 @@
 """Fast settings for the test suite (cookiecutter-django style): the real settings, with cheap hashing,
 in-memory email, a throwaway media folder and plain static files storage."""
 
+import os
 import tempfile
 
 from .settings import *  # noqa: F401,F403
@@ -19,3 +20,15 @@ ACCOUNT_RATE_LIMITS_ENABLED = True
 # Tasks run in-process unless a test starts a real worker (the `celery_worker_process` fixture in conftest.py);
 # CELERY_BROKER_URL stays as the environment gives it so that fixture can reach Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# --- A real Celery worker for the tests that need one (conftest.celery_worker_process) -----------------------------
+# The worker is a subprocess running these settings with the variables below; nothing here changes an ordinary run.
+# Each pytest process (and each xdist worker) sends to and consumes from a queue of its own, so test runs sharing
+# one Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"bilet-test-{os.getpid()}"
+if os.environ.get("CELERY_TASK_ALWAYS_EAGER") in {"0", "false"}:
+    CELERY_TASK_ALWAYS_EAGER = False
+# The worker cannot share the test process's memory: it writes mail as files the test reads back.
+if os.environ.get("TEST_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
