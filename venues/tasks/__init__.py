@@ -1,1 +1,2 @@
 
+from .notifications import *  # noqa: F401,F403

@@ -1,0 +1,458 @@
+"""Booking under the campaign's rules (SPEC §3), the waiting list, and cancellation.
+
+Every path that books — a student for themself, a guardian for a child, a navigator for a class, the event page's
+pre-check — goes through `_refusal()`, so a rule lives in one place and is worded once.
+
+Concurrency (pretix style): a booking is one short transaction that takes `lock_timeout` of a few seconds, locks the
+STUDENT row, then the EVENT row, re-checks every rule under those locks, inserts the booking and moves
+`Event.seats_taken` with an UPDATE. The student lock serialises one student's attempts (double submits, two
+in-person events at once, two overlapping events); the event lock serialises the seats. Every transaction here takes
+all its student locks (in primary-key order) before its one event lock, so two of them can never wait for each other
+in a circle. A lock timeout, a deadlock or a serialization failure becomes `BookingBusy` («попробуйте ещё раз»).
+
+Which bookings count toward the campaign's limits: confirmed, attended and no-show ones, on events that were not
+cancelled. A place on the waiting list does not count: it counts from the moment it is promoted, and promotion checks
+every rule again, so a waiting student who has meanwhile booked another in-person event is skipped (and stays in the
+queue). Joining the waiting list needs every rule to pass now, as a confirmed booking would. The booking window is a
+rule about when a request may be made: a place in the queue taken inside the window is still promoted after it closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bilet.roles import get_roles
+from participants.models import Consent, Guardianship, Student
+from regions.models import Campaign
+
+from ..models import Booking, Event
+
+# Statuses that hold a place in the campaign's limits (and in a student's timetable).
+COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+# How many people at the head of a queue a cancellation locks before it locks the event (see `_lock_students`).
+PROMOTION_PRELOCK = 20
+LOCK_TIMEOUT = "3s"
+# PostgreSQL: lock_not_available, serialization_failure, deadlock_detected.
+_BUSY_PGCODES = {"55P03", "40001", "40P01"}
+
+
+class BookingError(Exception):
+    """A refusal: `.message` is the Russian sentence naming the rule, `.rule` a short code for programs and tests."""
+
+    def __init__(self, message: str, rule: str):
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+
+    def __str__(self):
+        return self.message
+
+
+class BookingBusy(BookingError):
+    def __init__(self, message: str | None = None, rule: str = "busy"):
+        super().__init__(message or _("Many people are booking right now — please try again."), rule)
+
+
+# --- the rules -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """Who the sentence speaks to: "you" when the student acts for themself, the child's name otherwise."""
+
+    is_self: bool
+    name: str
+
+
+def _voice(actor, student: Student) -> _Voice:
+    roles = get_roles(actor)
+    return _Voice(is_self=roles.student_id is not None and roles.student_id == student.pk, name=student.full_name)
+
+
+def _may_act_for(actor, student: Student) -> bool:
+    """The student themself, a guardian of theirs, or a navigator of their school."""
+    roles = get_roles(actor)
+    if roles.student_id == student.pk:
+        return True
+    if student.school_id in roles.navigator_school_ids:
+        return True
+    if roles.guardian_id is not None:
+        return Guardianship.objects.filter(guardian_id=roles.guardian_id, student_id=student.pk).exists()
+    return False
+
+
+def _when(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), "j E Y, H:i")
+
+
+def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promotion: bool = False) -> BookingError | None:
+    """The first rule that forbids `student` a place on `event`, or None.
+
+    `promotion=True` is the waiting list's re-check: the actor and the booking window were checked when the place in
+    the queue was taken, and the student's own waiting entry on this event is not a double booking."""
+    campaign: Campaign = event.campaign
+    voice = _voice(actor, student) if actor is not None else _Voice(is_self=False, name=student.full_name)
+
+    if not promotion and not _may_act_for(actor, student):
+        return BookingError(_("You may book only yourself, your own child or a student of your school."), "not_allowed")
+    if student.anonymised_at is not None:
+        return BookingError(
+            _("The student's personal data was erased after the consent was withdrawn; booking is not possible."),
+            "anonymised",
+        )
+    if event.status == Event.Status.CANCELLED:
+        return BookingError(_("This event has been cancelled; booking is not possible."), "event_cancelled")
+    if event.status != Event.Status.PUBLISHED:
+        return BookingError(_("This event is not published; booking is not open."), "not_published")
+    if event.starts_at <= now:
+        return BookingError(_("This event has already started; booking is closed."), "started")
+    if not promotion:
+        if now < campaign.booking_opens_at:
+            return BookingError(
+                _("Booking in campaign %(year)s opens on %(date)s.")
+                % {"year": campaign.year, "date": _when(campaign.booking_opens_at)},
+                "window_not_open",
+            )
+        if now >= campaign.booking_closes_at:
+            return BookingError(
+                _("Booking in campaign %(year)s closed on %(date)s.")
+                % {"year": campaign.year, "date": _when(campaign.booking_closes_at)},
+                "window_closed",
+            )
+    grades = {"grade": student.grade}
+    if not campaign.grade_min <= student.grade <= campaign.grade_max:
+        grades |= {"year": campaign.year, "min": campaign.grade_min, "max": campaign.grade_max}
+        message = (
+            _("Campaign %(year)s is for grades %(min)s–%(max)s, and you are in grade %(grade)s.")
+            if voice.is_self
+            else _("%(name)s: campaign %(year)s is for grades %(min)s–%(max)s, and the student is in grade %(grade)s.")
+        )
+        return BookingError(message % (grades | {"name": voice.name}), "grade_campaign")
+    if not event.grade_min <= student.grade <= event.grade_max:
+        grades |= {"min": event.grade_min, "max": event.grade_max}
+        message = (
+            _("This event is for grades %(min)s–%(max)s, and you are in grade %(grade)s.")
+            if voice.is_self
+            else _("%(name)s: this event is for grades %(min)s–%(max)s, and the student is in grade %(grade)s.")
+        )
+        return BookingError(message % (grades | {"name": voice.name}), "grade_event")
+    if campaign.consent_required and not Consent.objects.filter(student=student, withdrawn_at__isnull=True).exists():
+        message = (
+            _("Booking needs a consent to the processing of your personal data in force; there is none or it was withdrawn.")
+            if voice.is_self
+            else _("%(name)s: booking needs a consent to the processing of personal data in force; there is none or it was withdrawn.")
+        )
+        return BookingError(message % {"name": voice.name}, "consent")
+    if not promotion:
+        existing = (
+            Booking.objects.filter(event=event, student=student, status__in=Booking.ACTIVE)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if existing == Booking.Status.WAITLISTED:
+            message = (
+                _("You are already on the waiting list for this event.")
+                if voice.is_self
+                else _("%(name)s is already on the waiting list for this event.")
+            )
+            return BookingError(message % {"name": voice.name}, "already_waitlisted")
+        if existing is not None:
+            message = (
+                _("You are already booked on this event.")
+                if voice.is_self
+                else _("%(name)s: already booked on this event.")
+            )
+            return BookingError(message % {"name": voice.name}, "already_booked")
+    usage = _counted(student=student, campaign=campaign)
+    if usage["total"] >= campaign.max_events_per_student:
+        params = {"count": usage["total"], "year": campaign.year, "name": voice.name}
+        if voice.is_self:
+            message = ngettext(
+                "You are already booked on %(count)s event — the maximum for campaign %(year)s.",
+                "You are already booked on %(count)s events — the maximum for campaign %(year)s.",
+                usage["total"],
+            )
+        else:
+            message = ngettext(
+                "%(name)s: already booked on %(count)s event — the maximum for campaign %(year)s.",
+                "%(name)s: already booked on %(count)s events — the maximum for campaign %(year)s.",
+                usage["total"],
+            )
+        return BookingError(message % params, "limit_total")
+    if event.mode == Event.Mode.OFFLINE and usage["offline"] >= campaign.max_offline_per_student:
+        params = {"count": usage["offline"], "year": campaign.year, "name": voice.name}
+        if voice.is_self:
+            message = ngettext(
+                "You are already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
+                "You are already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
+                usage["offline"],
+            )
+        else:
+            message = ngettext(
+                "%(name)s: already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
+                "%(name)s: already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
+                usage["offline"],
+            )
+        return BookingError(message % params, "limit_offline")
+    clash = (
+        Booking.objects.filter(
+            student=student,
+            status__in=COUNTED,
+            event__starts_at__lt=event.ends_at,
+            event__ends_at__gt=event.starts_at,
+        )
+        .exclude(event=event)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event")
+        .first()
+    )
+    if clash is not None:
+        params = {"name": voice.name, "other": clash.event.title, "when": _when(clash.event.starts_at)}
+        message = (
+            _("At that time you are already booked on «%(other)s» (%(when)s): the events overlap.")
+            if voice.is_self
+            else _("%(name)s: at that time already booked on «%(other)s» (%(when)s): the events overlap.")
+        )
+        return BookingError(message % params, "overlap")
+    return None
+
+
+def _counted(*, student: Student, campaign: Campaign) -> dict:
+    return (
+        Booking.objects.filter(student=student, event__campaign=campaign, status__in=COUNTED)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .aggregate(total=Count("id"), offline=Count("id", filter=Q(event__mode=Event.Mode.OFFLINE)))
+    )
+
+
+# --- locking -------------------------------------------------------------------------------------------------------
+
+
+def _set_lock_timeout() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def _lock_students(student_ids) -> dict[int, Student]:
+    """Lock students in primary-key order: the one order every transaction here uses, so none waits in a circle."""
+    students = Student.objects.select_for_update().filter(pk__in=set(student_ids)).order_by("pk")
+    return {s.pk: s for s in students}
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=event_id)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "pgcode", None) in _BUSY_PGCODES:
+        return True
+    # SQLite (development): a writer waited longer than its timeout.
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+# --- booking -------------------------------------------------------------------------------------------------------
+
+
+def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | None:
+    """Why `actor` cannot book `student` onto `event` now, or None (then a full event offers the waiting list).
+
+    Read-only and without locks: for the event page; `booking_create` decides again under the locks."""
+    return _refusal(actor=actor, event=event, student=student, now=timezone.now())
+
+
+def booking_create(*, actor, event: Event, student: Student) -> Booking:
+    """A confirmed booking, or a place on the waiting list when the event is full. Raises BookingError."""
+    try:
+        return _booking_create(actor=actor, event_id=event.pk, student_id=student.pk)
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BookingBusy() from exc
+        raise
+
+
+@transaction.atomic
+def _booking_create(*, actor, event_id: int, student_id: int) -> Booking:
+    _set_lock_timeout()
+    student = _lock_students([student_id])[student_id]
+    event = _lock_event(event_id)
+    refusal = _refusal(actor=actor, event=event, student=student, now=timezone.now())
+    if refusal is not None:
+        raise refusal
+    confirmed = event.seats_taken < event.capacity
+    try:
+        # The savepoint lets the transaction go on after the unique constraint refuses a second active booking.
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                event=event,
+                student=student,
+                booked_by=actor,
+                status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
+            )
+    except IntegrityError:
+        # A writer that skipped the student lock beat us to it: the booking exists, and asking again is harmless.
+        return Booking.objects.get(event=event, student=student, status__in=Booking.ACTIVE)
+    if confirmed:
+        # seats_taken <= capacity is also a CHECK constraint: the last line of defence if a lock is ever forgotten.
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+    return booking
+
+
+def bookings_create_for_students(*, actor, event: Event, students) -> list[tuple[Student, Booking | None, BookingError | None]]:
+    """A navigator's class booking: one line per student. Each student is booked in a transaction of their own, so
+    one refusal (or the event filling up) does not undo the others."""
+    lines = []
+    for student in students:
+        try:
+            lines.append((student, booking_create(actor=actor, event=event, student=student), None))
+        except BookingError as error:
+            lines.append((student, None, error))
+    return lines
+
+
+# --- cancellation and the waiting list ------------------------------------------------------------------------------
+
+
+def booking_cancel(*, actor, booking: Booking) -> Booking:
+    """Cancel a confirmed booking (until `cancel_hours_before` the start) or leave the waiting list (always).
+
+    A freed seat goes, in the same transaction, to the first waiting student who passes every rule; they and their
+    guardians are told by email after the commit."""
+    try:
+        return _booking_cancel(actor=actor, booking_id=booking.pk)
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BookingBusy() from exc
+        raise
+
+
+@transaction.atomic
+def _booking_cancel(*, actor, booking_id: int) -> Booking:
+    _set_lock_timeout()
+    snapshot = Booking.objects.only("student_id", "event_id", "status").get(pk=booking_id)
+    queue_head = _queue_head(snapshot.event_id) if snapshot.status == Booking.Status.CONFIRMED else []
+    students = _lock_students([snapshot.student_id, *queue_head])
+    event = _lock_event(snapshot.event_id)
+    booking = Booking.objects.get(pk=booking_id)
+    student = students[booking.student_id]
+    booking.student = student
+    if not _may_act_for(actor, student):
+        raise BookingError(
+            _("You may cancel only your own booking, your child's or a booking of a student of your school."),
+            "not_allowed",
+        )
+    if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
+        raise BookingError(_("This booking is no longer active; there is nothing to cancel."), "not_active")
+    now = timezone.now()
+    was_confirmed = booking.status == Booking.Status.CONFIRMED
+    if was_confirmed:
+        hours = event.campaign.cancel_hours_before
+        deadline = event.starts_at - dt.timedelta(hours=hours)
+        if now >= deadline:
+            message = ngettext(
+                "A booking can be cancelled until %(hours)s hour before the start; that time passed on %(deadline)s.",
+                "A booking can be cancelled until %(hours)s hours before the start; that time passed on %(deadline)s.",
+                hours,
+            )
+            raise BookingError(message % {"hours": hours, "deadline": _when(deadline)}, "cancel_deadline")
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") - 1)
+        event.seats_taken -= 1
+        _promote(event=event, locked=students, now=now)
+    return booking
+
+
+def waitlist_promote(*, event: Event) -> list[Booking]:
+    """Fill the free seats of `event` from its waiting list (e.g. after its capacity was raised)."""
+    try:
+        return _waitlist_promote(event_id=event.pk)
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BookingBusy() from exc
+        raise
+
+
+@transaction.atomic
+def _waitlist_promote(*, event_id: int) -> list[Booking]:
+    _set_lock_timeout()
+    students = _lock_students(_queue_head(event_id))
+    event = _lock_event(event_id)
+    return _promote(event=event, locked=students, now=timezone.now())
+
+
+def _queue_head(event_id: int) -> list[int]:
+    return list(
+        Booking.objects.filter(event_id=event_id, status=Booking.Status.WAITLISTED)
+        .order_by("created_at", "pk")
+        .values_list("student_id", flat=True)[:PROMOTION_PRELOCK]
+    )
+
+
+def _promote(*, event: Event, locked: dict[int, Student], now: dt.datetime) -> list[Booking]:
+    """Give the free seats of the locked `event` to the waiting list in order, skipping (and keeping in the queue)
+    those who fail a rule now. Runs inside the caller's transaction, after the student locks and the event lock."""
+    free = event.capacity - event.seats_taken
+    if free <= 0 or event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+        return []
+    promoted: list[Booking] = []
+    queue = Booking.objects.filter(event=event, status=Booking.Status.WAITLISTED).order_by("created_at", "pk")
+    for entry in queue.iterator():
+        if len(promoted) == free:
+            break
+        student = locked.get(entry.student_id)
+        if student is None:
+            # Behind the pre-locked head of the queue: waiting for this lock now, while holding the event, could close
+            # a circle with a transaction that holds the student and waits for the event. Take it only if it is free.
+            student = Student.objects.select_for_update(skip_locked=True).filter(pk=entry.student_id).first()
+            if student is None:
+                continue
+        if _refusal(actor=None, event=event, student=student, now=now, promotion=True) is not None:
+            continue
+        Booking.objects.filter(pk=entry.pk, status=Booking.Status.WAITLISTED).update(status=Booking.Status.CONFIRMED)
+        entry.status = Booking.Status.CONFIRMED
+        entry.student = student
+        promoted.append(entry)
+    if promoted:
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + len(promoted))
+        event.seats_taken += len(promoted)
+        _notify_promoted(event=event, bookings=promoted)
+    return promoted
+
+
+def _notify_promoted(*, event: Event, bookings: list[Booking]) -> None:
+    from .notifications import event_email_context, notify_students
+
+    notify_students(
+        student_ids=[b.student_id for b in bookings],
+        subject=_("A place is free for you: «%(title)s»") % {"title": event.title},
+        template_name="venues/email/waitlist_promoted.txt",
+        context=event_email_context(event) | {"students": [b.student.full_name for b in bookings]},
+    )
+
+
+# --- what the campaign still allows ---------------------------------------------------------------------------------
+
+
+def event_booking_usage(*, student: Student, campaign: Campaign) -> dict:
+    """How much of the campaign's limits a student has used (for "my bookings" and the home page)."""
+    counted = _counted(student=student, campaign=campaign)
+    return {
+        "used": counted["total"],
+        "limit": campaign.max_events_per_student,
+        "left": max(campaign.max_events_per_student - counted["total"], 0),
+        "offline_used": counted["offline"],
+        "offline_limit": campaign.max_offline_per_student,
+        "offline_left": max(campaign.max_offline_per_student - counted["offline"], 0),
+    }
