@@ -4,4 +4,11 @@ from . import views
 
 app_name = "participants"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("navigators/", views.NavigatorListView.as_view(), name="navigator_list"),
+    path("navigators/<int:pk>/", views.navigator_detail, name="navigator_detail"),
+    path("students/", views.StudentListView.as_view(), name="student_list"),
+    path("students/export.xlsx", views.student_export, {"fmt": "xlsx"}, name="student_export_xlsx"),
+    path("students/export.csv", views.student_export, {"fmt": "csv"}, name="student_export_csv"),
+    path("students/<int:pk>/", views.student_detail, name="student_detail"),
+]
