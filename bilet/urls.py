@@ -15,6 +15,7 @@ admin.site.site_title = "«Билет в будущее»"
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("whoami", views.whoami, name="whoami"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("regions.urls")),

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,3 +37,12 @@ def _broker_state() -> str:
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
 
+
+@require_GET
+@never_cache
+def whoami(request):
+    """The signed-in user's name as plain text: a cheap page behind the full middleware stack and login, which the
+    booking benchmark (benchmarks/booking_load.py) measures side by side with booking."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(request.user.get_full_name() or request.user.email, content_type="text/plain; charset=utf-8")
