@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import attendance as attendance_views
+from .views import bookings as booking_views
 from .views import recommendations as recommendation_views
 
 app_name = "venues"
@@ -18,4 +19,13 @@ urlpatterns += [
     path("manage/recommendations/overdue/", recommendation_views.recommendations_overdue,
          name="recommendations_overdue"),
     path("recommendations/<int:pk>/", recommendation_views.recommendation_detail, name="recommendation_detail"),
+]
+
+# Booking, the waiting list and "my bookings" (issue 4 §4)
+urlpatterns += [
+    path("events/<int:pk>/book/", booking_views.event_book, name="event_book"),
+    path("events/<int:pk>/book-students/", booking_views.event_book_students, name="event_book_students"),
+    path("bookings/<int:pk>/cancel/", booking_views.booking_cancel_view, name="booking_cancel"),
+    path("my/bookings/", booking_views.my_bookings, name="my_bookings"),
+    path("my/bookings.ics", booking_views.my_bookings_ics, name="my_bookings_ics"),
 ]

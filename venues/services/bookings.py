@@ -33,10 +33,9 @@ from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
 
+from ..booking_selectors import COUNTED, counted_bookings
 from ..models import Booking, Event
 
-# Statuses that hold a place in the campaign's limits (and in a student's timetable).
-COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
 # How many people at the head of a queue a cancellation locks before it locks the event (see `_lock_students`).
 PROMOTION_PRELOCK = 20
 LOCK_TIMEOUT = "3s"
@@ -227,8 +226,8 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
 
 def _counted(*, student: Student, campaign: Campaign) -> dict:
     return (
-        Booking.objects.filter(student=student, event__campaign=campaign, status__in=COUNTED)
-        .exclude(event__status=Event.Status.CANCELLED)
+        counted_bookings(campaign)
+        .filter(student=student)
         .aggregate(total=Count("id"), offline=Count("id", filter=Q(event__mode=Event.Mode.OFFLINE)))
     )
 

@@ -1,0 +1,114 @@
+"""Reads for the booking pages: whose bookings a user may act on, queue positions, and the campaign's usage.
+
+The rules themselves live in `venues.services.bookings`; the navigator's class form below pre-filters in SQL with the
+same definitions (`counted_bookings`) so a school of hundreds of students costs one query, and the service decides
+again for each ticked student.
+"""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from bilet.roles import get_roles
+from participants.models import Consent, Guardianship, Student
+from participants.selectors import bookable_students
+from regions.models import Campaign
+
+from .models import Booking, Event
+
+# Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/bookings.py.
+COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+
+
+def counted_bookings(campaign: Campaign) -> QuerySet[Booking]:
+    """Bookings that count toward `campaign`'s limits: confirmed, attended or no-show, on events not cancelled."""
+    return Booking.objects.filter(event__campaign=campaign, status__in=COUNTED).exclude(
+        event__status=Event.Status.CANCELLED
+    )
+
+
+def actionable_booking_list(*, user) -> QuerySet[Booking]:
+    """Bookings the user may cancel: their own, their children's, their school's students' (a navigator)."""
+    return Booking.objects.select_related("event", "event__campaign", "student").filter(
+        student__in=bookable_students(user=user).values("pk")
+    )
+
+
+def family_student_list(*, user) -> QuerySet[Student]:
+    """The student themself and a guardian's children: whose "my bookings" the user reads."""
+    roles = get_roles(user)
+    q = Q(pk__in=[])
+    if roles.student_id is not None:
+        q |= Q(pk=roles.student_id)
+    if roles.guardian_id is not None:
+        q |= Q(pk__in=Guardianship.objects.filter(guardian_id=roles.guardian_id).values("student_id"))
+    return Student.objects.filter(q, anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
+
+
+def with_usage(students: QuerySet[Student], campaign: Campaign | None) -> QuerySet[Student]:
+    """Annotate `used` and `offline_used`: the campaign's counted bookings of each student, in the same query."""
+    if campaign is None:
+        return students.annotate(used=Value(0), offline_used=Value(0))
+
+    def count(qs):
+        subquery = qs.filter(student=OuterRef("pk")).order_by().values("student").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+    counted = counted_bookings(campaign)
+    return students.annotate(used=count(counted), offline_used=count(counted.filter(event__mode=Event.Mode.OFFLINE)))
+
+
+def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Annotate `queue_position` (1 = next to get a seat), meaningful for waitlisted bookings."""
+    ahead = (
+        Booking.objects.filter(event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return bookings.annotate(queue_position=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1)
+
+
+def queue_position(booking: Booking) -> int | None:
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    return with_queue_position(Booking.objects.filter(pk=booking.pk)).values_list("queue_position", flat=True)[0]
+
+
+def family_booking_list(*, user, students) -> QuerySet[Booking]:
+    """The bookings of `students` (already scoped by `family_student_list`) with what "my bookings" shows."""
+    return with_queue_position(
+        Booking.objects.filter(student__in=students)
+        .select_related(
+            "event", "event__venue", "event__campaign", "student",
+            "recommendation", "recommendation__competency", "recommendation__mentor",
+        )
+        .order_by("-event__starts_at", "pk")
+    )
+
+
+def navigator_eligible_students(*, user, event: Event) -> QuerySet[Student]:
+    """Students of the navigator's schools who may be booked onto `event` now (the class form's checkboxes)."""
+    roles = get_roles(user)
+    campaign = event.campaign
+    students = Student.objects.filter(
+        school_id__in=roles.navigator_school_ids,
+        anonymised_at__isnull=True,
+        grade__gte=max(campaign.grade_min, event.grade_min),
+        grade__lte=min(campaign.grade_max, event.grade_max),
+    ).exclude(Exists(Booking.objects.filter(event=event, student=OuterRef("pk"), status__in=Booking.ACTIVE)))
+    if campaign.consent_required:
+        students = students.filter(
+            Exists(Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True))
+        )
+    clash = (
+        Booking.objects.filter(student=OuterRef("pk"), status__in=COUNTED)
+        .filter(event__starts_at__lt=event.ends_at, event__ends_at__gt=event.starts_at)
+        .exclude(event=event)
+        .exclude(event__status=Event.Status.CANCELLED)
+    )
+    students = with_usage(students.exclude(Exists(clash)), campaign).filter(used__lt=campaign.max_events_per_student)
+    if event.mode == Event.Mode.OFFLINE:
+        students = students.filter(offline_used__lt=campaign.max_offline_per_student)
+    return students.select_related("school").order_by("grade", "class_letter", "last_name", "first_name", "pk")

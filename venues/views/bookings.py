@@ -1,0 +1,264 @@
+"""Booking pages (issue 4 §4): book and cancel, a navigator's class booking, "my bookings" and its calendar file.
+
+Every write goes through `venues.services.bookings`; a student outside the user's reach is a 404, like a booking that
+is not theirs to cancel.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bilet.roles import get_roles
+from participants.models import Student
+from participants.selectors import bookable_students
+from regions.selectors import current_campaign
+
+from .. import ics
+from ..booking_selectors import (
+    actionable_booking_list,
+    family_booking_list,
+    family_student_list,
+    navigator_eligible_students,
+    queue_position,
+    with_queue_position,
+    with_usage,
+)
+from ..models import Booking, Event
+from ..selectors import event_public_list
+from ..services.bookings import (
+    BookingError,
+    booking_cancel,
+    booking_create,
+    booking_refusal,
+    bookings_create_for_students,
+)
+
+BOX_TEMPLATE = "venues/bookings/booking_box.html"
+
+
+# --- the booking box of the event page --------------------------------------------------------------------------------
+
+
+def booking_box_context(*, user, event: Event) -> dict:
+    """What the event page's booking box shows this user: their family's places on the event, who can still book
+    (the button says "waiting list" when the event is full) and, for everyone else, the rule that stops them."""
+    roles = get_roles(user)
+    students = list(family_student_list(user=user)) if user.is_authenticated else []
+    bookings = {
+        b.student_id: b
+        for b in with_queue_position(
+            Booking.objects.filter(event=event, student__in=students, status__in=Booking.ACTIVE)
+        )
+    }
+    lines = []
+    for student in students:
+        booking = bookings.get(student.pk)
+        refusal = None if booking else booking_refusal(actor=user, event=event, student=student)
+        lines.append({"student": student, "booking": booking, "refusal": refusal, "is_self": student.pk == roles.student_id})
+    return {
+        "event": event,
+        "box_lines": lines,
+        "box_bookable": [line["student"] for line in lines if not line["booking"] and not line["refusal"]],
+        "box_is_full": event.seats_taken >= event.capacity,
+        "box_is_navigator": bool(roles.navigator_school_ids),
+        "box_cancel_deadline": event.starts_at - dt.timedelta(hours=event.campaign.cancel_hours_before),
+    }
+
+
+def _render_box(request, event: Event):
+    return render(request, BOX_TEMPLATE, booking_box_context(user=request.user, event=event))
+
+
+def _event_page(event: Event) -> str:
+    return reverse("venues:event_detail", args=[event.pk])
+
+
+# --- booking and cancelling -----------------------------------------------------------------------------------------
+
+
+def _student_to_book(request) -> Student | None:
+    """The `student` field when a guardian or navigator books for a child (404 if out of their reach); the user
+    themself when a student books; a guardian's only child when there is no choice to make."""
+    raw = request.POST.get("student", "").strip()
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        return get_object_or_404(bookable_students(user=request.user), pk=int(raw))
+    roles = get_roles(request.user)
+    if roles.student_id is not None:
+        return get_object_or_404(bookable_students(user=request.user), pk=roles.student_id)
+    family = list(family_student_list(user=request.user)[:2])
+    return family[0] if len(family) == 1 else None
+
+
+@login_required
+@require_POST
+def event_book(request, pk: int):
+    event = get_object_or_404(event_public_list(user=request.user), pk=pk)
+    student = _student_to_book(request)
+    if student is None:
+        messages.error(request, _("Choose whom to book."))
+    else:
+        try:
+            booking = booking_create(actor=request.user, event=event, student=student)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _booked_message(request.user, booking))
+    if request.htmx:
+        event.refresh_from_db(fields=["seats_taken"])
+        return _render_box(request, event)
+    return redirect(_event_page(event))
+
+
+def _booked_message(user, booking: Booking) -> str:
+    is_self = get_roles(user).student_id == booking.student_id
+    params = {"name": booking.student.full_name, "event": booking.event.title}
+    if booking.status == Booking.Status.CONFIRMED:
+        text = _("You are booked on «%(event)s».") if is_self else _("%(name)s is booked on «%(event)s».")
+        return text % params
+    params["position"] = queue_position(booking)
+    text = (
+        _("No seats are left on «%(event)s»: you are on the waiting list, number %(position)s in the queue.")
+        if is_self
+        else _("No seats are left on «%(event)s»: %(name)s is on the waiting list, number %(position)s in the queue.")
+    )
+    return text % params
+
+
+@login_required
+@require_POST
+def booking_cancel_view(request, pk: int):
+    booking = get_object_or_404(actionable_booking_list(user=request.user), pk=pk)
+    was_waitlisted = booking.status == Booking.Status.WAITLISTED
+    try:
+        booking_cancel(actor=request.user, booking=booking)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        params = {"name": booking.student.full_name, "event": booking.event.title}
+        if was_waitlisted:
+            messages.success(request, _("%(name)s has left the waiting list for «%(event)s».") % params)
+        else:
+            messages.success(request, _("The booking of %(name)s on «%(event)s» is cancelled.") % params)
+    if request.htmx and request.POST.get("from") == "box":
+        event = get_object_or_404(event_public_list(user=request.user), pk=booking.event_id)
+        return _render_box(request, event)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("venues:my_bookings")
+    return redirect(target)
+
+
+# --- a navigator books a class ----------------------------------------------------------------------------------------
+
+
+@login_required
+def event_book_students(request, pk: int):
+    roles = get_roles(request.user)
+    if not roles.navigator_school_ids:
+        raise Http404
+    event = get_object_or_404(event_public_list(user=request.user).filter(status=Event.Status.PUBLISHED), pk=pk)
+    eligible = navigator_eligible_students(user=request.user, event=event)
+    context = {"event": event, "eligible": eligible, "selected": set()}
+    if request.method == "POST":
+        raw_ids = request.POST.getlist("students")
+        if not all(value.isdigit() for value in raw_ids):
+            raise Http404
+        ids = {int(value) for value in raw_ids}
+        # Only the navigator's own schools: a tampered id is a 404, like any record out of reach.
+        students = list(
+            bookable_students(user=request.user)
+            .filter(pk__in=ids, school_id__in=roles.navigator_school_ids)
+            .order_by("grade", "class_letter", "last_name", "first_name", "pk")
+        )
+        if len(students) != len(ids):
+            raise Http404
+        if not students:
+            messages.error(request, _("Tick at least one student."))
+        else:
+            lines = bookings_create_for_students(actor=request.user, event=event, students=students)
+            positions = dict(
+                with_queue_position(
+                    Booking.objects.filter(pk__in=[b.pk for _s, b, _e in lines if b is not None])
+                ).values_list("pk", "queue_position")
+            )
+            context["selected"] = ids
+            context["results"] = [
+                {"student": s, "booking": b, "error": e, "position": positions.get(b.pk) if b else None}
+                for s, b, e in lines
+            ]
+            event.refresh_from_db(fields=["seats_taken"])
+    return render(request, "venues/bookings/book_students.html", context)
+
+
+# --- my bookings ------------------------------------------------------------------------------------------------------
+
+
+def _family(request) -> list[Student]:
+    roles = get_roles(request.user)
+    if roles.student_id is None and roles.guardian_id is None:
+        raise Http404
+    return list(with_usage(family_student_list(user=request.user), current_campaign()))
+
+
+@login_required
+def my_bookings(request):
+    campaign = current_campaign()
+    students = _family(request)
+    now = timezone.now()
+    by_student = {s.pk: [] for s in students}
+    for booking in family_booking_list(user=request.user, students=students):
+        deadline = booking.event.starts_at - dt.timedelta(hours=booking.event.campaign.cancel_hours_before)
+        booking.cancel_deadline = deadline
+        booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < deadline
+        booking.can_leave = booking.status == Booking.Status.WAITLISTED
+        by_student[booking.student_id].append(booking)
+    families = [{"student": s, "bookings": by_student[s.pk]} for s in students]
+    return render(request, "venues/bookings/my_bookings.html", {
+        "campaign": campaign,
+        "families": families,
+        "is_self": get_roles(request.user).student_id,
+    })
+
+
+@login_required
+def my_bookings_ics(request):
+    students = _family(request)
+    bookings = (
+        Booking.objects.filter(student__in=students, status=Booking.Status.CONFIRMED)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event", "event__venue", "student")
+        .order_by("event__starts_at", "pk")
+    )
+    events = []
+    for booking in bookings:
+        event = booking.event
+        place = event.address if event.mode == Event.Mode.OFFLINE else event.online_url
+        description = "\n".join([
+            _("Student: %(name)s") % {"name": booking.student.full_name},
+            _("Venue: %(venue)s") % {"venue": event.venue.short_name},
+            f"{event.get_mode_display()}: {place}",
+        ])
+        events.append(ics.CalendarEvent(
+            uid=f"booking-{booking.pk}@bilet-v-budushchee",
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            summary=event.title,
+            location=place,
+            description=description,
+            url=request.build_absolute_uri(_event_page(event)),
+        ))
+    response = HttpResponse(
+        ics.calendar(events, name=_("My practicums — «Bilet v budushchee»")), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="bilet-bookings.ics"'
+    return response
