@@ -19,6 +19,7 @@ class NavItem:
 ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", lambda r: True),
     NavItem(_("Administration"), "admin:index", lambda r: r.operator),
+    NavItem(_("My account"), "account_change_password", lambda r: True),
     NavItem(_("Attendance"), "venues:attendance_overdue", lambda r: bool(r.coordinator_region_ids or r.venue_ids)),
     NavItem(_("My students' recommendations"), "venues:mentor_recommendations", lambda r: r.mentor_id is not None),
     NavItem(_("Overdue recommendations"), "venues:recommendations_overdue", lambda r: bool(r.operator or r.region_ids)),

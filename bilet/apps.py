@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class BiletConfig(AppConfig):
+    name = "bilet"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from . import auth_log
+
+        user_logged_in.connect(auth_log.on_user_logged_in, dispatch_uid="bilet.auth_log.logged_in")
+        user_login_failed.connect(auth_log.on_user_login_failed, dispatch_uid="bilet.auth_log.login_failed")

@@ -1,0 +1,300 @@
+"""Accounts (issue 3 §3, §8): sign-in by email through allauth, sign-out, password reset, the sign-in log and the
+rate limits that lock an account after 5 failures without locking out a school that shares one address."""
+
+import logging
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from bilet.models import SignInAttempt
+from regions.tests.factories import UserFactory
+
+PASSWORD = "test-pass-2026"
+SCHOOL_IP = "203.0.113.7"  # a school behind NAT: every child signs in from this address
+LOGIN_URL = "/accounts/login/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # allauth keeps its counters in the cache; every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _login(client, email, password, ip=SCHOOL_IP, agent="Mozilla/5.0 (школьный ПК)"):
+    return client.post(
+        LOGIN_URL, {"login": email, "password": password}, REMOTE_ADDR=ip, HTTP_USER_AGENT=agent
+    )
+
+
+def _is_signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_login_page_is_russian_portal_page(client):
+    response = client.get(LOGIN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ru">' in html
+    assert "Вход" in html
+    assert 'href="/static/css/portal.css"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert reverse("account_reset_password") in html
+    # signup is closed: no invitation to register
+    assert reverse("account_signup") not in html
+
+
+@pytest.mark.django_db
+def test_login_by_email_lands_on_home(client):
+    user = UserFactory(email="ivanova@test.example")
+    response = _login(client, "IVANOVA@test.example", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert _is_signed_in(client)
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_refused_with_russian_message(client):
+    UserFactory(email="ivanova@test.example")
+    response = _login(client, "ivanova@test.example", "wrong-password")
+    assert response.status_code == 200
+    assert not _is_signed_in(client)
+    assert "неверны" in response.content.decode() or "не верны" in response.content.decode()
+    # what the user typed stays in the form
+    assert 'value="ivanova@test.example"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logout_asks_then_signs_out(client):
+    user = UserFactory(email="ivanova@test.example")
+    client.force_login(user)
+    page = client.get(reverse("account_logout"))
+    assert page.status_code == 200
+    assert "Вы уверены, что хотите выйти?" in page.content.decode()
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert not _is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_email_and_link_sets_new_password(client):
+    UserFactory(email="ivanova@test.example")
+    response = client.post(reverse("account_reset_password"), {"email": "ivanova@test.example"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    done = client.get(response["Location"])
+    assert done.status_code == 200
+    assert "Мы отправили вам письмо" in done.content.decode()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ivanova@test.example"]
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body).group(1)
+
+    # allauth moves the key into the session and redirects to a key-less URL
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert 'name="password1"' in form_page.content.decode()
+    form_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    changed = client.post(form_url, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"})
+    assert changed.status_code == 302
+    assert changed["Location"] == reverse("account_reset_password_from_key_done")
+    assert client.get(changed["Location"]).status_code == 200
+
+    assert _login(client, "ivanova@test.example", "New-pass-2026!").status_code == 302
+    assert _is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_address_sends_nothing_that_reveals_accounts(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@test.example"})
+    assert response.status_code == 302
+    assert all("password/reset/key" not in m.body for m in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_password_reset_bad_key_explains_in_russian(client):
+    response = client.get("/accounts/password/reset/key/zz-bad-key/", follow=True)
+    assert response.status_code == 200
+    assert "Неправильный ключ" in response.content.decode() or "недействительна" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_successful_sign_in_is_logged_without_password(client, caplog):
+    user = UserFactory(email="ivanova@test.example")
+    with caplog.at_level(logging.INFO, logger="bilet.auth"):
+        _login(client, "ivanova@test.example", PASSWORD, agent="Firefox/140")
+    attempt = SignInAttempt.objects.get()
+    assert attempt.succeeded is True
+    assert attempt.user == user
+    assert attempt.email == "ivanova@test.example"
+    assert attempt.ip_address == SCHOOL_IP
+    assert attempt.user_agent == "Firefox/140"
+    line = caplog.records[-1].getMessage()
+    assert "succeeded" in line and "ivanova@test.example" in line and SCHOOL_IP in line and "Firefox/140" in line
+    assert PASSWORD not in caplog.text
+
+
+@pytest.mark.django_db
+def test_failed_sign_in_is_logged_against_the_targeted_account(client, caplog):
+    user = UserFactory(email="ivanova@test.example")
+    with caplog.at_level(logging.INFO, logger="bilet.auth"):
+        _login(client, "Ivanova@test.example", "guess-1234")
+    attempt = SignInAttempt.objects.get()
+    assert attempt.succeeded is False
+    assert attempt.user == user
+    assert attempt.email == "ivanova@test.example"
+    assert attempt.ip_address == SCHOOL_IP
+    assert caplog.records[-1].levelno == logging.WARNING
+    assert "failed" in caplog.text
+    assert "guess-1234" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_failed_sign_in_for_unknown_address_is_logged_without_user(client):
+    _login(client, "ghost@test.example", "guess-1234")
+    attempt = SignInAttempt.objects.get()
+    assert (attempt.succeeded, attempt.user, attempt.email) == (False, None, "ghost@test.example")
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_even_for_the_right_password(client):
+    user = UserFactory(email="ivanova@test.example")
+    for _ in range(5):
+        assert _login(client, "ivanova@test.example", "guess-1234").status_code == 200
+    # the owner, or the guesser who finally found it, is refused for a while
+    response = _login(client, "ivanova@test.example", PASSWORD, ip="198.51.100.1")
+    assert response.status_code == 200
+    assert not _is_signed_in(client)
+    assert "Слишком много неудачных попыток входа" in response.content.decode()
+    # the refused attempt is in the log too, against the account
+    assert SignInAttempt.objects.filter(user=user, succeeded=False).count() == 6
+    assert not SignInAttempt.objects.filter(succeeded=True).exists()
+
+
+@pytest.mark.django_db
+def test_lock_expires(client, monkeypatch):
+    UserFactory(email="ivanova@test.example")
+    for _ in range(5):
+        _login(client, "ivanova@test.example", "guess-1234")
+    assert not _is_signed_in(client)
+    # allauth's counters live in the cache with the window as their timeout: an empty cache is an expired window
+    cache.clear()
+    _login(client, "ivanova@test.example", PASSWORD)
+    assert _is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_one_account_locked_does_not_lock_a_classmate(client):
+    UserFactory(email="ivanova@test.example")
+    UserFactory(email="petrov@test.example")
+    for _ in range(6):
+        _login(client, "ivanova@test.example", "guess-1234")
+    _login(client, "petrov@test.example", PASSWORD)
+    assert _is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_school_behind_one_address_many_typos_do_not_lock_out_a_classmate(client):
+    # 8 children mistype 4 times each from the school's one address: 32 failures, none of them locked
+    classmates = [UserFactory(email=f"pupil{i}@test.example") for i in range(8)]
+    for pupil in classmates:
+        for _ in range(4):
+            _login(client, pupil.email, "typo-typo")
+    assert SignInAttempt.objects.filter(succeeded=False, ip_address=SCHOOL_IP).count() == 32
+    # then a classmate types it right, and each of the mistyping children can still get in
+    UserFactory(email="careful@test.example")
+    _login(client, "careful@test.example", PASSWORD)
+    assert _is_signed_in(client)
+    client.logout()
+    _login(client, classmates[0].email, PASSWORD)
+    assert _is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/") or response["Location"].startswith(LOGIN_URL)
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_is_rate_limited_like_any_other(client):
+    staff = UserFactory(email="operator@test.example", is_staff=True, is_superuser=True)
+    for _ in range(5):
+        client.post(f"{LOGIN_URL}?next=/admin/", {"login": staff.email, "password": "guess"}, REMOTE_ADDR=SCHOOL_IP)
+    client.post(f"{LOGIN_URL}?next=/admin/", {"login": staff.email, "password": PASSWORD}, REMOTE_ADDR=SCHOOL_IP)
+    assert not _is_signed_in(client)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_account_pages_for_a_signed_in_user(client):
+    user = UserFactory(email="ivanova@test.example")
+    client.force_login(user)
+    for name, text in [
+        ("account_change_password", "Сменить пароль"),
+        ("account_email", "Адреса электронной почты"),
+    ]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert text in html, name
+        assert 'href="/static/css/portal.css"' in html
+        assert "<script>" not in html and "style=" not in html
+
+
+@pytest.mark.django_db
+def test_password_change_keeps_input_on_error_and_changes_on_success(client):
+    user = UserFactory(email="ivanova@test.example")
+    client.force_login(user)
+    bad = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "wrong", "password1": "New-pass-2026!", "password2": "New-pass-2026!"},
+    )
+    assert bad.status_code == 200
+    assert "errorlist" in bad.content.decode()
+    good = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "New-pass-2026!", "password2": "New-pass-2026!"},
+    )
+    assert good.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("New-pass-2026!")
+
+
+@pytest.mark.django_db
+def test_email_verification_pages_are_portal_pages(client):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    user = UserFactory(email="ivanova@test.example")
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    sent = client.get(reverse("account_email_verification_sent"))
+    assert sent.status_code == 200
+    assert "Подтвердите" in sent.content.decode()
+    key = EmailConfirmationHMAC(address).key
+    page = client.get(reverse("account_confirm_email", args=[key]))
+    assert page.status_code == 200
+    assert 'href="/static/css/portal.css"' in page.content.decode()
+    response = client.post(reverse("account_confirm_email", args=[key]))
+    assert response.status_code == 302
+    address.refresh_from_db()
+    assert address.verified
+
+
+@pytest.mark.django_db
+def test_signup_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert response.status_code == 200
+    assert "Регистрация закрыта" in response.content.decode()
+    assert "name=\"password1\"" not in response.content.decode()

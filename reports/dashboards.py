@@ -1,0 +1,371 @@
+"""Figures of the home page (issue 3 §3): one section per role the user holds, each from that role's scope.
+
+Selectors in the house sense: every function takes the acting user and reads only through the scoping selectors.
+Counts are correlated COUNT subqueries on the region (or school, or venue) rows, so a section costs one or two
+queries whatever the number of regions, schools or students.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bilet.roles import get_roles
+from participants.models import Consent, DiagnosticResult, Navigator, Student
+from regions.models import Campaign, Municipality, Region, RegionTarget, School
+from regions.selectors import region_list, school_list
+from venues.booking_selectors import counted_bookings, family_booking_list, family_student_list, with_usage
+from venues.models import Booking, Event, Venue, VenueCampaign
+from venues.selectors import booking_list, event_list, venue_list
+
+# seed 003: «каждый педагог-навигатор сопровождает не менее 70 обучающихся»; a region's target may set another.
+DEFAULT_STUDENTS_PER_NAVIGATOR = 70
+UPCOMING_LIMIT = 10
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """Pages of other apps appear as they are built; a figure links to its list only where the list exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _count(qs: QuerySet, outer: str, counted=None):
+    """COUNT of `qs` rows whose `outer` field is the outer row, as a subquery (0 when there are none)."""
+    subquery = (
+        qs.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(n=counted if counted is not None else Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+
+def _diagnostics_complete() -> QuerySet[DiagnosticResult]:
+    # One stage-3 row per student who also has stages 1 and 2 (one row per student and stage is unique), so
+    # counting these rows counts students who completed all three stages.
+    return (
+        DiagnosticResult.objects.filter(stage=3)
+        .filter(student__diagnostics__stage=1)
+        .filter(student__diagnostics__stage=2)
+    )
+
+
+# --- regions: coordinator, curator, operator --------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int
+    url: str | None = None
+    plan: int | None = None
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.value / self.plan) if self.plan else None
+
+
+@dataclass
+class RegionFigures:
+    region: Region
+    figures: list[Figure]
+    target: RegionTarget | None = None
+    chart: dict | None = None
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+REGION_FIGURES = [
+    # key, label, list page (URL name) where one exists
+    ("municipalities", _("municipalities"), "regions:municipality_list"),
+    ("schools", _("schools"), "regions:school_list"),
+    ("navigators", _("navigators"), "participants:navigator_list"),
+    ("students", _("students registered"), "participants:student_list"),
+    ("consents", _("students with consent in force"), "participants:consent_list"),
+    ("diagnostics", _("students who completed all 3 diagnostic stages"), None),
+    ("venues", _("venues"), "venues:venue_list"),
+    ("venues_signed", _("venues with a signed contract for the campaign"), "venues:venue_list"),
+    ("events_upcoming", _("published upcoming events"), "venues:event_manage_list"),
+    ("events_submitted", _("events awaiting approval"), "venues:event_queue"),
+    ("bookings", _("confirmed bookings"), None),
+    ("trial_students", _("students who took part in trials"), None),
+]
+# Region targets (RegionTarget fields) against the figure that measures them: "факт / план".
+TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics", "trial_students": "trials"}
+
+
+def _region_annotations(campaign: Campaign | None, now: dt.datetime) -> dict:
+    annotations = {
+        "municipalities": _count(Municipality.objects.all(), "region"),
+        "schools": _count(School.objects.all(), "region"),
+        "navigators": _count(Navigator.objects.all(), "region"),
+        "students": _count(Student.objects.all(), "region"),
+        "consents": _count(Consent.objects.filter(withdrawn_at__isnull=True), "student__region"),
+        "diagnostics": _count(_diagnostics_complete(), "student__region"),
+        "venues": _count(Venue.objects.all(), "region"),
+        "events_upcoming": _count(Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now), "region"),
+        "events_submitted": _count(Event.objects.filter(status=Event.Status.SUBMITTED), "region"),
+    }
+    if campaign is not None:
+        campaign_events = Q(event__campaign=campaign)
+        annotations |= {
+            "venues_signed": _count(
+                VenueCampaign.objects.filter(campaign=campaign, contract_status=VenueCampaign.ContractStatus.SIGNED),
+                "venue__region",
+            ),
+            "bookings": _count(
+                Booking.objects.filter(campaign_events, status=Booking.Status.CONFIRMED), "event__region"
+            ),
+            "trial_students": _count(
+                Booking.objects.filter(campaign_events, status=Booking.Status.ATTENDED),
+                "event__region",
+                Count("student", distinct=True),
+            ),
+        }
+    return annotations
+
+
+def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[RegionFigures]:
+    """The figures of each region the user may see (restricted to `region_ids` when given), in two queries."""
+    now = timezone.now()
+    regions = region_list(user=user)
+    if region_ids is not None:
+        regions = regions.filter(id__in=region_ids)
+    # "n_" keeps the annotations clear of the reverse relations (region.schools, region.students, …)
+    annotations = {f"n_{key}": value for key, value in _region_annotations(campaign, now).items()}
+    regions = list(regions.annotate(**annotations).order_by("name"))
+    targets = {}
+    if campaign is not None and regions:
+        targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=campaign, region__in=regions)}
+    urls = {name: url_or_none(name) for _key, _label, name in REGION_FIGURES if name}
+    result = []
+    for region in regions:
+        target = targets.get(region.pk)
+        figures = []
+        for key, label, url_name in REGION_FIGURES:
+            if not hasattr(region, f"n_{key}"):
+                continue  # campaign figures when there is no current campaign
+            plan = getattr(target, TARGETS[key]) if target is not None and key in TARGETS else None
+            figures.append(Figure(key, label, getattr(region, f"n_{key}"), urls.get(url_name), plan or None))
+        result.append(RegionFigures(region=region, figures=figures, target=target))
+    return result
+
+
+def region_totals(rows: list[RegionFigures]) -> list[Figure]:
+    """National totals: the sum of every region's figures (and of their plans)."""
+    if not rows:
+        return []
+    totals = []
+    for i, first in enumerate(rows[0].figures):
+        plans = [r.figures[i].plan for r in rows if r.figures[i].plan]
+        totals.append(
+            Figure(first.key, first.label, sum(r.figures[i].value for r in rows), first.url, sum(plans) or None)
+        )
+    return totals
+
+
+# --- charts ------------------------------------------------------------------------------------------------------
+
+
+def bar_chart(rows: list[tuple[str, int, int | None]], *, common_scale: bool) -> dict:
+    """Geometry of a horizontal bar chart drawn as inline SVG by `reports/includes/bar_chart.html`.
+
+    Each row is (label, fact, plan or None): the bar is the fact, a mark shows the plan. With `common_scale`
+    all rows share one axis (regions side by side); otherwise each row is scaled to its own plan (fact / plan of
+    figures as different as 75 navigators and 4,500 students)."""
+    label_width, bar_width, row_height, value_width = 240, 320, 30, 150
+    top = max((max(fact, plan or 0) for _l, fact, plan in rows), default=0) or 1
+    bars = []
+    for i, (label, fact, plan) in enumerate(rows):
+        scale = top if common_scale else (max(fact, plan or 0) or 1)
+        y = i * row_height
+        bars.append({
+            "label": label,
+            "fact": fact,
+            "plan": plan,
+            "percent": round(100 * fact / plan) if plan else None,
+            "bar_y": y + 5,
+            "text_y": y + 19,
+            "width": round(bar_width * fact / scale, 1),
+            "plan_x": round(label_width + bar_width * plan / scale, 1) if plan else None,
+            "plan_top": y + 2,
+            "plan_bottom": y + row_height - 2,
+        })
+    return {
+        "bars": bars,
+        "label_x": label_width - 8,
+        "bar_x": label_width,
+        "bar_height": row_height - 10,
+        "value_x": label_width + bar_width + 8,
+        "width": label_width + bar_width + value_width,
+        "height": max(len(rows) * row_height, row_height),
+    }
+
+
+def _truncate(text: str, limit: int = 30) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plan_chart(row: RegionFigures) -> dict | None:
+    """A coordinator's "факт / план" chart: one bar per target figure that has a plan."""
+    rows = [(_truncate(f.label), f.value, f.plan) for f in row.figures if f.key in TARGETS and f.plan]
+    return bar_chart(rows, common_scale=False) if rows else None
+
+
+def regions_chart(rows: list[RegionFigures], key: str = "students") -> dict | None:
+    """Regions side by side on one axis: the figure `key` with its plan where one is set."""
+    data = [(_truncate(r.region.name), r.figure(key).value, r.figure(key).plan) for r in rows]
+    return bar_chart(data, common_scale=True) if data else None
+
+
+# --- navigator ---------------------------------------------------------------------------------------------------
+
+
+def navigator_schools(*, user, campaign: Campaign | None) -> list[School]:
+    """The navigator's schools with their students, consents, completed diagnostics, booked students and quota."""
+    roles = get_roles(user)
+    annotations = {
+        "students_count": _count(Student.objects.all(), "school"),
+        "consents_count": _count(Consent.objects.filter(withdrawn_at__isnull=True), "student__school"),
+        "diagnostics_count": _count(_diagnostics_complete(), "student__school"),
+        "navigators_count": _count(Navigator.objects.all(), "school"),
+        "registered_by_me": _count(Student.objects.filter(registered_by__user=user), "school"),
+    }
+    if campaign is not None:
+        annotations["booked_count"] = _count(
+            counted_bookings(campaign), "student__school", Count("student", distinct=True)
+        )
+        annotations["quota"] = Coalesce(
+            Subquery(
+                RegionTarget.objects.filter(campaign=campaign, region=OuterRef("region"))
+                .values("students_per_navigator")[:1],
+                output_field=IntegerField(),
+            ),
+            DEFAULT_STUDENTS_PER_NAVIGATOR,
+        )
+    schools = list(
+        school_list(user=user).filter(id__in=roles.navigator_school_ids).annotate(**annotations).order_by("short_name")
+    )
+    for school in schools:
+        if campaign is None:
+            school.booked_count, school.quota = 0, DEFAULT_STUDENTS_PER_NAVIGATOR
+        school.quota_total = school.quota * school.navigators_count
+    return schools
+
+
+# --- venue staff -------------------------------------------------------------------------------------------------
+
+
+def staff_venues(*, user, campaign: Campaign | None) -> list[Venue]:
+    roles = get_roles(user)
+    venues = venue_list(user=user).filter(id__in=roles.venue_ids).order_by("short_name")
+    if campaign is not None:
+        contract = VenueCampaign.objects.filter(venue=OuterRef("pk"), campaign=campaign)
+        venues = venues.annotate(
+            contract_status=Subquery(contract.values("contract_status")[:1]),
+            contract_number=Subquery(contract.values("contract_number")[:1]),
+        )
+    venues = list(venues)
+    labels = dict(VenueCampaign.ContractStatus.choices)
+    for venue in venues:
+        status = getattr(venue, "contract_status", None)
+        venue.contract_label = labels.get(status) if status else _("campaign not assigned")
+    return venues
+
+
+def _with_urls(objects: list, url_name: str) -> list:
+    for obj in objects:
+        obj.url = url_or_none(url_name, obj.pk)
+    return objects
+
+
+def staff_upcoming_events(*, user) -> list[Event]:
+    roles = get_roles(user)
+    events = (
+        event_list(user=user)
+        .filter(venue_id__in=roles.venue_ids, starts_at__gt=timezone.now())
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
+    )
+    return _with_urls(list(events), "venues:event_manage_detail")
+
+
+# --- mentor ------------------------------------------------------------------------------------------------------
+
+
+def mentor_upcoming_events(*, user) -> list[Event]:
+    roles = get_roles(user)
+    events = (
+        event_list(user=user)
+        .filter(mentors__id=roles.mentor_id, status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
+        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
+    )
+    return _with_urls(list(events), "venues:event_detail")
+
+
+def mentor_pending_recommendations(*, user) -> tuple[int, list[Booking]]:
+    """Attended students of the mentor's events who have no recommendation yet (oldest event first)."""
+    roles = get_roles(user)
+    pending = (
+        booking_list(user=user)
+        .filter(event__mentors__id=roles.mentor_id, status=Booking.Status.ATTENDED, recommendation__isnull=True)
+        .select_related("event__campaign")
+        .order_by("event__ends_at", "pk")
+    )
+    rows = _with_urls(list(pending[:UPCOMING_LIMIT]), "venues:recommendation_write")
+    today = timezone.localdate()
+    for booking in rows:
+        booking.due_on = timezone.localdate(booking.event.ends_at) + dt.timedelta(
+            days=booking.event.campaign.recommendation_days
+        )
+        booking.overdue = booking.due_on < today
+    count = len(rows) if len(rows) < UPCOMING_LIMIT else pending.count()
+    return count, rows
+
+
+# --- guardian and student ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FamilyMember:
+    student: Student
+    consent_in_force: bool
+    used: int
+    offline_used: int
+    bookings: list[Booking] = field(default_factory=list)
+
+
+def family(*, user, campaign: Campaign | None, roles_filter: str) -> list[FamilyMember]:
+    """The student themself (`roles_filter="student"`) or a guardian's children (`"guardian"`), each with the
+    consent state, what the campaign's limits leave, and their bookings of the campaign — two queries."""
+    roles = get_roles(user)
+    students = family_student_list(user=user)
+    if roles_filter == "student":
+        students = students.filter(pk=roles.student_id)
+    else:
+        students = students.filter(guardians__id=roles.guardian_id)
+    students = with_usage(
+        students.annotate(
+            consent_in_force=Exists(Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True))
+        ),
+        campaign,
+    ).select_related("school")
+    members = {s.pk: FamilyMember(s, s.consent_in_force, s.used, s.offline_used) for s in students}
+    if members:
+        bookings = family_booking_list(user=user, students=list(members)).exclude(status=Booking.Status.CANCELLED)
+        if campaign is not None:
+            bookings = bookings.filter(event__campaign=campaign)
+        for booking in bookings.order_by("event__starts_at", "pk"):
+            booking.event_url = url_or_none("venues:event_detail", booking.event_id)
+            members[booking.student_id].bookings.append(booking)
+    return list(members.values())

@@ -1,0 +1,283 @@
+"""The home page (issue 3 §3): each role lands on `/` and sees, for each role it holds, real figures of its scope."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import DiagnosticResult
+from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
+from regions.tests.factories import RegionTargetFactory, UserFactory
+from venues.models import Booking, Event
+from venues.tests.factories import BookingFactory, EventFactory, VenueFactory
+
+HOME = "/"
+
+
+def _figures(section) -> dict:
+    return {f.key: (f.value, f.plan) for f in section.figures}
+
+
+def _diagnostics(student, stages):
+    for stage in stages:
+        DiagnosticResult.objects.create(student=student, stage=stage, completed_at=timezone.now(), result="ok")
+
+
+@pytest.fixture
+def rich_world(world):
+    """`world` plus rows that make region a's figures distinct, and more rows in region b that must never show."""
+    a, b = world.a, world.b
+    _diagnostics(a.student, [1, 2, 3])
+    _diagnostics(a.sibling, [1, 2])  # not complete
+    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.SUBMITTED)
+    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.DRAFT)
+    past = EventFactory(
+        venue=a.venue, campaign=world.campaign,
+        starts_at=timezone.now() - dt.timedelta(days=3), ends_at=timezone.now() - dt.timedelta(days=3, hours=-2),
+    )
+    past.mentors.add(a.mentor)
+    BookingFactory(event=past, student=a.sibling, status=Booking.Status.ATTENDED)
+    RegionTargetFactory(campaign=world.campaign, region=a.region, navigators=75, students=4500, diagnostics=4500, trials=865)
+    # region b: more of everything, so its counts differ from region a's
+    for _ in range(5):
+        ConsentFactory(student=StudentFactory(school=b.school))
+    VenueFactory(municipality=b.municipality)
+    NavigatorFactory(school=b.school)
+    return world
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_home_resolves_without_namespace():
+    assert reverse("home") == "/"
+
+
+@pytest.mark.django_db
+def test_user_without_role_is_told_whom_to_contact(client):
+    client.force_login(UserFactory(email="nobody@test.example"))
+    response = client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ещё не связана" in html or "нет роли" in html
+    assert "педагог" in html and "координатор" in html
+    assert "nobody@test.example" in html
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_own_region_figures_against_targets(client, rich_world):
+    a = rich_world.a
+    client.force_login(a.coordinator.user)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    [section] = response.context["coordinator"]
+    assert section.region == a.region
+    assert _figures(section) == {
+        "municipalities": (2, None),
+        "schools": (2, None),
+        "navigators": (2, 75),
+        "students": (3, 4500),
+        "consents": (3, None),
+        "diagnostics": (1, 4500),
+        "venues": (2, None),
+        "venues_signed": (2, None),
+        "events_upcoming": (2, None),
+        "events_submitted": (1, None),
+        "bookings": (2, None),
+        "trial_students": (1, 865),
+    }
+    html = response.content.decode()
+    assert a.region.name in html
+    assert rich_world.b.region.name not in html
+    assert "<svg" in html and 'class="chart-bar"' in html
+    # links to the lists that exist
+    assert f'href="{reverse("regions:school_list")}"' in html
+
+
+@pytest.mark.django_db
+def test_coordinator_of_b_never_sees_region_a(client, rich_world):
+    b = rich_world.b
+    client.force_login(b.coordinator.user)
+    response = client.get(HOME)
+    [section] = response.context["coordinator"]
+    assert section.region == b.region
+    figures = _figures(section)
+    assert figures["students"] == (8, None)
+    assert figures["navigators"] == (3, None)
+    assert figures["venues"] == (3, None)
+    assert figures["diagnostics"] == (0, None)
+    assert figures["events_submitted"] == (0, None)
+    assert rich_world.a.region.name not in response.content.decode()
+    assert "operator" not in response.context and "curator" not in response.context
+
+
+@pytest.mark.django_db
+def test_coordinator_without_targets_sees_figures_and_no_chart(client, world):
+    client.force_login(world.b.coordinator.user)
+    response = client.get(HOME)
+    [section] = response.context["coordinator"]
+    assert section.chart is None
+    assert "не задал" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_curator_sees_assigned_regions_only(client, rich_world):
+    client.force_login(rich_world.curator.user)
+    response = client.get(HOME)
+    rows = response.context["curator"]["rows"]
+    assert [r.region for r in rows] == [rich_world.a.region]
+    assert _figures(rows[0])["students"] == (3, 4500)
+    html = response.content.decode()
+    assert rich_world.b.region.name not in html
+    assert "<table" in html and "<svg" in html
+
+
+@pytest.mark.django_db
+def test_operator_sees_national_totals_and_every_region(client, rich_world):
+    client.force_login(rich_world.operator)
+    response = client.get(HOME)
+    section = response.context["operator"]
+    assert {r.region for r in section["rows"]} == {rich_world.a.region, rich_world.b.region}
+    totals = {f.key: (f.value, f.plan) for f in section["totals"]}
+    assert totals["students"] == (11, 4500)
+    assert totals["venues"] == (5, None)
+    assert totals["bookings"] == (4, None)
+    html = response.content.decode()
+    assert rich_world.a.region.name in html and rich_world.b.region.name in html
+
+
+@pytest.mark.django_db
+def test_navigator_sees_school_figures_and_quota(client, rich_world):
+    a = rich_world.a
+    a.student.registered_by = a.navigator
+    a.student.save(update_fields=["registered_by"])
+    client.force_login(a.navigator.user)
+    response = client.get(HOME)
+    [school] = response.context["navigator"]
+    assert school == a.school
+    assert (school.students_count, school.consents_count, school.diagnostics_count) == (2, 2, 1)
+    # the confirmed booking of student and the attended one of sibling both count
+    assert school.booked_count == 2
+    assert (school.registered_by_me, school.quota, school.quota_total) == (1, 70, 70)
+    html = response.content.decode()
+    assert a.other_school.short_name not in html
+
+
+@pytest.mark.django_db
+def test_venue_staff_sees_upcoming_events_seats_and_contract(client, rich_world):
+    a = rich_world.a
+    client.force_login(a.venue_staff.user)
+    response = client.get(HOME)
+    section = response.context["venue_staff"]
+    assert [v.pk for v in section["venues"]] == [a.venue.pk]
+    assert section["venues"][0].contract_status == "signed"
+    events = section["events"]
+    assert a.event in events and a.other_event not in events
+    assert all(e.venue_id == a.venue.pk and e.starts_at > timezone.now() for e in events)
+    html = response.content.decode()
+    assert "1 / 20" in html  # seats taken / capacity of a.event
+    assert "подписан" in html
+    assert a.other_venue.short_name not in html
+
+
+@pytest.mark.django_db
+def test_mentor_sees_events_and_students_waiting_for_recommendation(client, rich_world):
+    a = rich_world.a
+    client.force_login(a.mentor.user)
+    response = client.get(HOME)
+    section = response.context["mentor"]
+    assert section["events"] == [a.event]
+    assert section["pending_count"] == 1
+    assert [b.student for b in section["pending"]] == [a.sibling]
+    assert a.sibling.last_name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_guardian_sees_children_consent_and_bookings(client, rich_world):
+    a = rich_world.a
+    a.sibling.consents.update(withdrawn_at=timezone.now())
+    client.force_login(a.guardian.user)
+    response = client.get(HOME)
+    members = {m.student: m for m in response.context["guardian"]}
+    assert set(members) == {a.student, a.sibling}
+    assert members[a.student].consent_in_force is True
+    assert members[a.sibling].consent_in_force is False
+    assert [b.event for b in members[a.student].bookings] == [a.event]
+    html = response.content.decode()
+    assert a.other_student.last_name not in html
+    assert "не дано" in html
+
+
+@pytest.mark.django_db
+def test_student_sees_bookings_and_what_the_campaign_allows(client, world):
+    a = world.a
+    client.force_login(a.student.user)
+    response = client.get(HOME)
+    [me] = response.context["student"]
+    assert me.student == a.student
+    assert (me.used, me.offline_used) == (1, 1)
+    html = response.content.decode()
+    assert "использовано 1 из 4" in html
+    assert "очное — использовано" in html
+
+
+@pytest.mark.django_db
+def test_student_with_online_booking_only_has_in_person_unused(client, world):
+    b = world.b
+    client.force_login(b.other_student.user)
+    response = client.get(HOME)
+    html = response.content.decode()
+    assert "использовано 1 из 4" in html
+    assert "очное — не использовано" in html
+
+
+@pytest.mark.django_db
+def test_user_holding_two_roles_sees_both_sections(client, world):
+    a = world.a
+    user = a.coordinator.user
+    NavigatorFactory(user=user, school=a.school)
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.context["coordinator"] and response.context["navigator"]
+
+
+def _add_region_rows(world, n):
+    for _ in range(n):
+        student = StudentFactory(school=world.a.school)
+        ConsentFactory(student=student)
+        event = EventFactory(venue=world.a.venue, campaign=world.campaign)
+        event.mentors.add(world.a.mentor)
+        BookingFactory(event=event, student=student)
+        VenueFactory(municipality=world.a.municipality)
+        NavigatorFactory(school=world.a.school)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["coordinator", "curator", "operator", "navigator", "venue_staff", "mentor", "guardian", "student"])
+def test_home_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries, who):
+    users = {
+        "coordinator": world.a.coordinator.user,
+        "curator": world.curator.user,
+        "operator": world.operator,
+        "navigator": world.a.navigator.user,
+        "venue_staff": world.a.venue_staff.user,
+        "mentor": world.a.mentor.user,
+        "guardian": world.a.guardian.user,
+        "student": world.a.student.user,
+    }
+    client.force_login(users[who])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(HOME).status_code == 200
+    _add_region_rows(world, 6)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(HOME).status_code == 200
+    assert len(large) == len(small)
+    with django_assert_max_num_queries(16):
+        client.get(HOME)
