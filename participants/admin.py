@@ -1,3 +1,141 @@
 from django.contrib import admin
 
-# Register your models here.
+from bilet.admin_mixins import PersonalDataExportMixin, PortalExportMixin, PortalImportExportMixin
+from bilet.models import User
+from bilet.resources import export_resource
+
+from . import resources
+from .models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
+
+# A region has 10,000+ students and the country a million: student and user fields are autocompletes, never a
+# select of every row, and the big lists estimate their page count instead of counting the table twice per page.
+
+
+@admin.register(Navigator)
+class NavigatorAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.NavigatorResource]
+    list_display = ("user", "school", "region", "position", "training_completed_on", "created_at")
+    list_filter = ("region", ("training_completed_on", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "school", "region")
+    search_fields = ("user__email", "user__last_name", "user__first_name", "school__short_name")
+    autocomplete_fields = ("user", "school", "region")
+    readonly_fields = ("created_at",)
+    ordering = ("region__name", "school__short_name", "user__last_name")
+    show_full_result_count = False
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    fields = ("given_by_name", "guardian", "given_at", "method", "paper_received_on", "withdrawn_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DiagnosticResultInline(admin.TabularInline):
+    model = DiagnosticResult
+    extra = 0
+    fields = ("stage", "completed_at", "result")
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = Guardianship
+    extra = 0
+    autocomplete_fields = ("guardian", "student")
+
+
+@admin.register(Student)
+class StudentAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.StudentResource]
+    list_display = ("full_name", "grade_label", "school", "municipality", "region", "nosology", "created_at")
+    list_filter = ("region", "grade", "nosology", ("anonymised_at", admin.EmptyFieldListFilter))
+    list_select_related = ("school", "municipality", "region", "nosology")
+    search_fields = ("last_name", "first_name", "middle_name", "user__email", "school__short_name")
+    autocomplete_fields = ("user", "school", "registered_by")
+    # The region and municipality are the school's: shown, never typed (kept in step by the import and the services).
+    readonly_fields = ("region", "municipality", "created_at", "anonymised_at")
+    ordering = ("region__name", "last_name", "first_name")
+    inlines = [ConsentInline, DiagnosticResultInline, GuardianshipInline]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        obj.region_id = obj.school.region_id
+        obj.municipality_id = obj.school.municipality_id
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=Student._meta.get_field("last_name").verbose_name, ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=Student._meta.get_field("grade").verbose_name, ordering="grade")
+    def grade_label(self, obj):
+        return obj.grade_label
+
+
+@admin.register(Guardian)
+class GuardianAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+    resource_classes = [export_resource(Guardian, ["id", "user"], related={
+        "email": ("user__email", User._meta.get_field("email").verbose_name),
+        "phone": ("user__phone", User._meta.get_field("phone").verbose_name),
+    })]
+    list_display = ("user", "user_email", "user_phone")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__last_name", "user__first_name", "user__phone")
+    autocomplete_fields = ("user",)
+    ordering = ("user__last_name", "user__first_name")
+    inlines = [GuardianshipInline]
+    show_full_result_count = False
+
+    @admin.display(description=User._meta.get_field("email").verbose_name, ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=User._meta.get_field("phone").verbose_name)
+    def user_phone(self, obj):
+        return obj.user.phone
+
+
+@admin.register(Guardianship)
+class GuardianshipAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.GuardianshipResource]
+    list_display = ("guardian", "student", "relation")
+    list_filter = ("relation", "student__region")
+    list_select_related = ("guardian__user", "student")
+    search_fields = ("guardian__user__email", "guardian__user__last_name", "student__last_name")
+    autocomplete_fields = ("guardian", "student")
+    ordering = ("guardian__user__last_name",)
+    show_full_result_count = False
+
+
+@admin.register(Consent)
+class ConsentAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+    resource_classes = [export_resource(Consent, [
+        "id", "student", "guardian", "given_by_name", "given_at", "method", "paper_received_on", "withdrawn_at",
+    ])]
+    list_display = ("student", "given_by_name", "given_at", "method", "paper_received_on", "withdrawn_at")
+    list_filter = (
+        "method", ("withdrawn_at", admin.EmptyFieldListFilter), ("paper_received_on", admin.EmptyFieldListFilter),
+        "student__region",
+    )
+    list_select_related = ("student",)
+    search_fields = ("student__last_name", "student__first_name", "given_by_name", "guardian__user__email")
+    autocomplete_fields = ("student", "guardian", "paper_received_by", "withdrawn_by")
+    date_hierarchy = "given_at"
+    ordering = ("-given_at",)
+    show_full_result_count = False
+
+
+@admin.register(DiagnosticResult)
+class DiagnosticResultAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+    resource_classes = [export_resource(DiagnosticResult, ["id", "student", "stage", "completed_at", "result"])]
+    list_display = ("student", "stage", "completed_at")
+    list_filter = ("stage", "student__region")
+    list_select_related = ("student",)
+    search_fields = ("student__last_name", "student__first_name")
+    autocomplete_fields = ("student",)
+    ordering = ("student__last_name", "stage")
+    show_full_result_count = False

@@ -1,3 +1,192 @@
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-# Register your models here.
+from bilet.admin_mixins import PortalImportExportMixin
+
+from . import resources
+from .models import (
+    Appeal,
+    Campaign,
+    CampaignStage,
+    Competency,
+    Coordinator,
+    Curator,
+    Municipality,
+    Nosology,
+    Region,
+    RegionTarget,
+    RoadmapItem,
+    School,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.RegionResource]
+    list_display = ("code", "name", "municipality_count", "school_count")
+    search_fields = ("code", "name")
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            municipality_total=Count("municipalities", distinct=True), school_total=Count("schools", distinct=True)
+        )
+
+    @admin.display(description=_("municipalities"), ordering="municipality_total")
+    def municipality_count(self, obj):
+        return obj.municipality_total
+
+    @admin.display(description=_("schools"), ordering="school_total")
+    def school_count(self, obj):
+        return obj.school_total
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.MunicipalityResource]
+    list_display = ("name", "region", "responsible_name", "responsible_email")
+    list_filter = ("region",)
+    list_select_related = ("region",)
+    search_fields = ("name", "region__name", "responsible_name")
+    autocomplete_fields = ("region",)
+    ordering = ("region__name", "name")
+
+
+@admin.register(School)
+class SchoolAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.SchoolResource]
+    list_display = ("short_name", "municipality", "region", "inn", "director_name")
+    list_filter = ("region",)
+    list_select_related = ("region", "municipality")
+    search_fields = ("short_name", "name", "inn", "municipality__name")
+    autocomplete_fields = ("region", "municipality")
+    ordering = ("region__name", "short_name")
+    # 40,000 schools: the page count is estimated, not counted twice per page.
+    show_full_result_count = False
+
+
+@admin.register(Competency)
+class CompetencyAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.CompetencyResource]
+    list_display = ("code", "name", "sphere")
+    list_filter = ("sphere",)
+    search_fields = ("code", "name", "sphere")
+    ordering = ("name",)
+
+
+@admin.register(Nosology)
+class NosologyAdmin(admin.ModelAdmin):
+    """The six groups are fixed by a data migration; codes are what events and students refer to."""
+
+    list_display = ("__str__", "code")
+    search_fields = ("code",)
+    ordering = ("id",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",)
+
+
+class CampaignStageInline(admin.TabularInline):
+    model = CampaignStage
+    extra = 0
+    ordering = ("number",)
+
+
+class RegionTargetInline(admin.TabularInline):
+    model = RegionTarget
+    extra = 0
+    autocomplete_fields = ("region",)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "starts_on", "ends_on", "booking_opens_at", "booking_closes_at", "is_active")
+    list_filter = ("is_active", "year")
+    search_fields = ("name",)
+    ordering = ("-starts_on",)
+    inlines = [CampaignStageInline, RegionTargetInline]
+    fieldsets = (
+        (None, {"fields": ("name", "year", "starts_on", "ends_on", "is_active")}),
+        (_("Booking rules"), {"fields": (
+            "booking_opens_at", "booking_closes_at", ("grade_min", "grade_max"), "consent_required",
+            ("max_events_per_student", "max_offline_per_student"), "cancel_hours_before", "recommendation_days",
+        )}),
+    )
+
+
+@admin.register(CampaignStage)
+class CampaignStageAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "campaign", "starts_on", "deadline")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign",)
+    search_fields = ("title",)
+    ordering = ("campaign", "number")
+
+
+@admin.register(RegionTarget)
+class RegionTargetAdmin(admin.ModelAdmin):
+    list_display = ("region", "campaign", "navigators", "students", "diagnostics", "trials", "students_per_navigator")
+    list_filter = ("campaign", "region")
+    list_select_related = ("region", "campaign")
+    search_fields = ("region__name", "region__code")
+    autocomplete_fields = ("region",)
+    ordering = ("campaign", "region__name")
+
+
+@admin.register(Curator)
+class CuratorAdmin(admin.ModelAdmin):
+    list_display = ("user", "region_list")
+    list_filter = ("regions",)
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__last_name", "user__first_name")
+    autocomplete_fields = ("user", "regions")
+    ordering = ("user__last_name", "user__first_name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("regions")
+
+    @admin.display(description=_("regions"))
+    def region_list(self, obj):
+        return ", ".join(region.name for region in obj.regions.all())
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "region", "organisation", "position", "approved_at")
+    list_filter = ("region", ("approved_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "region")
+    search_fields = ("user__email", "user__last_name", "user__first_name", "organisation")
+    autocomplete_fields = ("user", "region")
+    ordering = ("region__name", "user__last_name")
+
+
+@admin.register(RoadmapItem)
+class RoadmapItemAdmin(admin.ModelAdmin):
+    list_display = ("number", "activity_short", "region", "campaign", "period", "due_on", "status")
+    list_filter = ("status", "region", "campaign")
+    list_select_related = ("region", "campaign")
+    search_fields = ("number", "activity", "responsible")
+    autocomplete_fields = ("region",)
+    ordering = ("region__name", "number")
+
+    @admin.display(description=_("event"))
+    def activity_short(self, obj):
+        return obj.activity[:80]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ("subject", "region", "author_name", "received_at", "due_on", "status", "answered_at")
+    list_filter = ("status", "region", "due_on")
+    list_select_related = ("region",)
+    search_fields = ("subject", "author_name", "author_email", "text")
+    autocomplete_fields = ("region", "answered_by")
+    date_hierarchy = "received_at"
+    ordering = ("-received_at",)

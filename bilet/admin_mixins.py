@@ -1,0 +1,143 @@
+"""What every import-export admin of the portal shares: checked uploads, all-or-nothing imports with Russian
+row errors, and the personal-data log for exports (152-ФЗ).
+
+Lower apps' admins (regions, participants, venues) build on these; nothing here imports a higher app.
+"""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
+
+from .models import PersonalDataAccess
+from .services import client_ip, personal_data_access_record
+
+# A coordinator's spreadsheet of a whole region's schools or a municipality's students fits easily; anything bigger
+# is better split than held in memory by the import (import-export reads the whole file).
+IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# An .xlsx file is a ZIP archive; anything else with that name is refused before openpyxl reads it.
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+class CheckedImportForm(ImportForm):
+    """The import form, refusing files that are not CSV or XLSX, too big, or not what their name says."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in ("csv", "xlsx"):
+            raise forms.ValidationError(
+                gettext("Only .xlsx and .csv files can be imported; «%(name)s» is neither.") % {"name": upload.name}
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                gettext("The file is %(size)s; at most %(limit)s can be imported at once. Split it into parts.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
+            )
+        head = upload.read(len(_XLSX_MAGIC))
+        upload.seek(0)
+        if extension == "xlsx" and head != _XLSX_MAGIC:
+            raise forms.ValidationError(gettext("The file is named .xlsx but is not an Excel workbook."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload and chosen not in (None, ""):
+            extension = upload.name.rsplit(".", 1)[-1].lower()
+            title = str(dict(self.fields["format"].choices).get(chosen, ""))
+            if title.lower() != extension:
+                self.add_error(
+                    "format",
+                    gettext("The chosen format is %(format)s but the file is .%(extension)s.")
+                    % {"format": title, "extension": extension},
+                )
+        return cleaned
+
+
+def import_row_messages(result, resource) -> list[str]:
+    """One Russian sentence per problem, numbered by the line of the file (the header is line 1)."""
+    columns = {name: str(field.column_name) for name, field in resource.fields.items()}
+    columns.update({field.attribute: str(field.column_name) for field in resource.fields.values() if field.attribute})
+    messages = [gettext("The file: %(message)s") % {"message": error.error} for error in result.base_errors]
+    problems = []
+    for number, errors in result.row_errors():
+        for error in errors:
+            problems.append((number, str(error.error)))
+    for row in result.invalid_rows:
+        for field_name, field_errors in row.field_specific_errors.items():
+            for message in field_errors:
+                column = columns.get(field_name, field_name)
+                problems.append((row.number, gettext("«%(column)s» — %(message)s") % {"column": column, "message": message}))
+        for message in row.non_field_specific_errors:
+            problems.append((row.number, str(message)))
+    for number, message in sorted(problems, key=lambda p: p[0]):
+        messages.append(gettext("Line %(line)s: %(message)s") % {"line": number + 1, "message": message})
+    return messages
+
+
+class PortalImportExportMixin(ImportExportMixin):
+    """Import and export in XLSX and CSV; an import is all-or-nothing and names each bad line in Russian."""
+
+    import_form_class = CheckedImportForm
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+    import_template_name = "admin/bilet/import.html"
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        # One bad row rolls back every row of the file, also at the confirmation step.
+        return {**kwargs, "use_transactions": True, "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context and context.get("result") is not None:
+            result = context["result"]
+            if result.has_errors() or result.has_validation_errors():
+                resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+                context["row_messages"] = import_row_messages(result, resource)
+        if context is not None:
+            context["import_max_bytes"] = IMPORT_MAX_BYTES
+        return response
+
+
+class PortalExportMixin(ExportMixin):
+    """Export only, in the two formats the regions use."""
+
+    export_formats = [XLSX, CSV]
+
+
+class PersonalDataExportMixin:
+    """Writes a personal-data log row for every export of the model (who, what, scope, rows, address)."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        personal_data_access_record(
+            user=request.user,
+            kind=PersonalDataAccess.Kind.ADMIN_EXPORT,
+            what=gettext("Administration: %(records)s") % {"records": self.model._meta.verbose_name_plural},
+            scope=gettext("all regions"),
+            query=request.GET.urlencode(),
+            row_count=len(data),
+            ip=client_ip(request),
+        )
+        return data
+
+
+class ReadOnlyAdminMixin:
+    """A log: operator staff read it, nobody adds, edits or deletes rows by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

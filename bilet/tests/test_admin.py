@@ -1,0 +1,202 @@
+import datetime as dt
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from bilet.models import PersonalDataAccess, SignInAttempt
+from participants.models import DiagnosticResult, Student
+from participants.tests.factories import StudentFactory
+from regions.models import Appeal, CampaignStage, RegionTarget, RoadmapItem
+from venues.models import Booking, MentorDocument, Recommendation
+
+
+@pytest.fixture
+def full_world(world):
+    """The shared world plus one row of every model it lacks, so every admin page has something to show."""
+    campaign, a = world.campaign, world.a
+    CampaignStage.objects.create(
+        campaign=campaign, number=1, title="Регистрация площадок", starts_on=campaign.starts_on,
+        deadline=campaign.starts_on + dt.timedelta(days=30),
+    )
+    RegionTarget.objects.create(campaign=campaign, region=a.region, navigators=75, students=4500, trials=865)
+    RoadmapItem.objects.create(region=a.region, campaign=campaign, number="1.4", activity="Ежемесячный отчёт", period="ежемесячно")
+    Appeal.objects.create(
+        region=a.region, author_name="Иванова И. И.", subject="Запись на пробу", text="Как записать ребёнка?",
+        received_at=timezone.now(), due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    DiagnosticResult.objects.create(student=a.student, stage=1, completed_at=timezone.now(), result="Техника")
+    MentorDocument.objects.create(mentor=a.mentor, title="Диплом эксперта", file=ContentFile(b"%PDF-1.4", name="d.pdf"))
+    Recommendation.objects.create(booking=a.booking, mentor=a.mentor, competency=a.event.competency, text="Продолжать")
+    PersonalDataAccess.objects.create(user=world.operator, kind="export", what="Участники", row_count=3)
+    SignInAttempt.objects.create(email="operator@test.example", user=world.operator, succeeded=True)
+    return world
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.django_db
+def test_every_admin_page_opens_for_a_superuser(client, full_world):
+    client.force_login(full_world.operator)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model, model_admin in admin.site._registry.items():
+        response = client.get(_url(model, "changelist"))
+        assert response.status_code == 200, model
+        obj = model_admin.get_queryset(response.wsgi_request).first()
+        if obj is not None:
+            assert client.get(_url(model, "change", obj.pk)).status_code == 200, model
+        if model_admin.has_add_permission(response.wsgi_request):
+            assert client.get(_url(model, "add")).status_code == 200, model
+
+
+@pytest.mark.django_db
+def test_every_search_answers(client, full_world):
+    client.force_login(full_world.operator)
+    for model, model_admin in admin.site._registry.items():
+        if model_admin.search_fields:
+            assert client.get(_url(model, "changelist"), {"q": "Тульская 71"}).status_code == 200, model
+
+
+@pytest.mark.django_db
+def test_student_search_finds_by_last_name_only_the_match(client, world):
+    client.force_login(world.operator)
+    response = client.get(_url(Student, "changelist"), {"q": world.a.student.last_name})
+    assert list(response.context["cl"].result_list) == [world.a.student]
+
+
+@pytest.mark.django_db
+def test_booking_search_by_student_name(client, world):
+    client.force_login(world.operator)
+    response = client.get(_url(Booking, "changelist"), {"q": world.b.other_student.last_name})
+    assert list(response.context["cl"].result_list) == [world.b.other_booking]
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_the_login(client, world):
+    response = client.get(_url(Student, "changelist"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["coordinator", "navigator", "guardian", "venue_staff"])
+def test_non_staff_is_redirected_and_never_sees_the_admin(client, world, who):
+    client.force_login(getattr(world.a, who).user)
+    response = client.get(_url(Student, "changelist"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    followed = client.get(response["Location"])
+    assert followed.status_code in (302, 403)
+    assert world.a.student.last_name not in followed.content.decode()
+
+
+@pytest.mark.django_db
+def test_student_change_page_offers_autocomplete_not_a_select_of_every_student(client, world):
+    client.force_login(world.operator)
+    page = client.get(_url(Booking, "change", world.a.booking.pk)).content.decode()
+    # Bookings are read-only; a guardianship's student is an autocomplete (the select holds only the chosen one).
+    assert world.b.other_student.last_name not in page
+    guardianship = world.a.guardian.guardianship_set.first()
+    page = client.get(reverse("admin:participants_guardianship_change", args=[guardianship.pk])).content.decode()
+    assert "admin-autocomplete" in page
+    assert world.b.other_student.last_name not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [PersonalDataAccess, SignInAttempt, Booking])
+def test_logs_and_bookings_are_read_only(client, full_world, model):
+    client.force_login(full_world.operator)
+    obj = model.objects.first()
+    assert client.get(_url(model, "add")).status_code == 403
+    assert client.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    page = client.get(_url(model, "change", obj.pk)).content.decode()
+    assert 'name="_save"' not in page
+
+
+@pytest.mark.django_db
+def test_personal_data_log_filters_by_kind_and_searches_by_email(client, full_world):
+    client.force_login(full_world.operator)
+    PersonalDataAccess.objects.create(user=full_world.a.coordinator.user, kind="download", what="Согласие", row_count=1)
+    url = _url(PersonalDataAccess, "changelist")
+    by_kind = client.get(url, {"kind__exact": "download"}).context["cl"].result_list
+    assert [row.what for row in by_kind] == ["Согласие"]
+    by_email = client.get(url, {"q": "coordinator71@"}).context["cl"].result_list
+    assert [row.user for row in by_email] == [full_world.a.coordinator.user]
+
+
+def _export(client, model, fmt="0", query=""):
+    url = _url(model, "export") + query
+    form = client.get(url).context["form"]
+    data = {"format": fmt, "resource": "0"}
+    data.update({name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)})
+    return client.post(url, data, REMOTE_ADDR="10.1.2.3")
+
+
+@pytest.mark.django_db
+def test_student_export_writes_the_personal_data_log(client, world):
+    client.force_login(world.operator)
+    response = _export(client, Student, query="?region__id__exact=%d" % world.a.region.pk)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("Код региона", "Муниципалитет", "Школа (краткое название)")
+    assert {row[3] for row in rows[1:]} == {s.last_name for s in Student.objects.filter(region=world.a.region)}
+    log = PersonalDataAccess.objects.get()
+    assert (log.user, log.kind, log.scope, log.row_count, log.ip_address) == (
+        world.operator, "admin_export", "все регионы", 3, "10.1.2.3"
+    )
+    assert log.what == "Администрирование: участники" and f"region__id__exact={world.a.region.pk}" in log.query
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["participants.guardian", "participants.consent", "venues.booking",
+                                        "participants.navigator", "participants.guardianship"])
+def test_every_personal_data_export_is_logged(client, world, model_name):
+    from django.apps import apps
+
+    client.force_login(world.operator)
+    model = apps.get_model(model_name)
+    response = _export(client, model, fmt="1")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    log = PersonalDataAccess.objects.get()
+    assert log.row_count == model.objects.count() > 0
+    assert str(model._meta.verbose_name_plural) in log.what
+
+
+@pytest.mark.django_db
+def test_export_without_personal_data_writes_no_log(client, world):
+    from regions.models import School
+
+    client.force_login(world.operator)
+    assert _export(client, School).status_code == 200
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model, make", [
+    (Student, lambda w: StudentFactory(school=w.a.school)),
+    (Booking, None),
+])
+def test_big_lists_use_a_fixed_number_of_queries(client, world, django_assert_max_num_queries, model, make):
+    client.force_login(world.operator)
+    url = _url(model, "changelist")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        if make:
+            make(world)
+        else:
+            from venues.tests.factories import BookingFactory
+
+            BookingFactory(event=world.b.other_event, student=StudentFactory(school=world.b.school))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
