@@ -112,8 +112,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ------------------------------------------------------------------------------------------
-# Production keeps sessions and allauth's rate-limit counters in Redis so every gunicorn worker sees the same ones.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://bilet")}
+# Production keeps sessions and allauth's rate-limit counters in Redis so every gunicorn worker sees the same ones:
+# a per-process memory cache would give each worker its own counters (5 failed logins per account per worker) and
+# lose them on every restart. With DJANGO_DEBUG=0 the cache is CACHE_URL, by default the local Redis, and a
+# memory or dummy cache is refused.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://bilet" if DEBUG else "redis://127.0.0.1:6379/1")
+}
+_PER_PROCESS_CACHES = ("LocMemCache", "DummyCache")
+if not DEBUG and CACHES["default"]["BACKEND"].endswith(_PER_PROCESS_CACHES):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a shared cache (redis://…) when DJANGO_DEBUG=0: sessions and sign-in rate limits "
+        "must be the same for every worker"
+    )
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Users and authentication ----------------------------------------------------------------------------------
