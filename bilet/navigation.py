@@ -19,6 +19,17 @@ class NavItem:
 ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", lambda r: True),
     NavItem(_("Administration"), "admin:index", lambda r: r.operator),
+    # Directories (issue 3 §6): region roles; navigators their school's; venue staff their venue and its mentors.
+    NavItem(_("Municipalities"), "regions:municipality_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Schools"), "regions:school_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Navigators"), "participants:navigator_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(
+        _("Students"), "participants:student_list",
+        lambda r: r.operator or bool(r.region_ids or r.navigator_school_ids),
+    ),
+    NavItem(_("Venues"), "venues:venue_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
+    NavItem(_("Mentors"), "venues:mentor_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
+    NavItem(_("Personal data log"), "bilet:pd_log", lambda r: r.operator),
     NavItem(_("My account"), "account_change_password", lambda r: True),
     NavItem(_("Attendance"), "venues:attendance_overdue", lambda r: bool(r.coordinator_region_ids or r.venue_ids)),
     NavItem(_("My students' recommendations"), "venues:mentor_recommendations", lambda r: r.mentor_id is not None),

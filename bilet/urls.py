@@ -18,6 +18,7 @@ urlpatterns = [
     path("whoami", views.whoami, name="whoami"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include(([path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log")], "bilet"))),
     path("", include("regions.urls")),
     path("", include("participants.urls")),
     path("", include("venues.urls")),

@@ -1,8 +1,14 @@
+import django_filters
+from django import forms
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .lists import DirectoryFilterSet, DirectoryListView
+from .models import PersonalDataAccess
 
 
 @require_GET
@@ -46,3 +52,41 @@ def whoami(request):
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     return HttpResponse(request.user.get_full_name() or request.user.email, content_type="text/plain; charset=utf-8")
+
+
+# --- Personal-data access log (issue 3 §5) ------------------------------------------------------------------------
+
+
+class PersonalDataAccessFilterSet(DirectoryFilterSet):
+    search_fields = ("what", "scope", "query")
+    email = django_filters.CharFilter(
+        field_name="user__email", lookup_expr="icontains", label=_("User's email"), max_length=254
+    )
+    kind = django_filters.ChoiceFilter(choices=PersonalDataAccess.Kind.choices, label=_("Kind"))
+    date_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = PersonalDataAccess
+        fields = ["q", "email", "kind", "date_from", "date_to"]
+
+
+class PersonalDataLogView(DirectoryListView):
+    """Every export or download of students' personal data: who, what, which scope, when (operator staff only)."""
+
+    template_name = "bilet/pd_log.html"
+    filterset_class = PersonalDataAccessFilterSet
+    sort_keys = {"when": ("created_at",), "user": ("user__email", "-created_at"), "rows": ("row_count",)}
+    default_sort = "-when"
+
+    def allowed(self, roles):
+        return roles.operator
+
+    def get_queryset(self):
+        return PersonalDataAccess.objects.select_related("user")

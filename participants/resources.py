@@ -3,6 +3,7 @@
 A school is named as in the region's lists (region code, municipality, short name); a person by email, a student
 by school, full name and birth date. A student's region and municipality are always the school's."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import pgettext_lazy
 from import_export import fields, widgets
@@ -41,6 +42,14 @@ COL_GUARDIAN_EMAIL = pgettext_lazy("column", "Parent's email")
 COL_GUARDIAN_LAST_NAME = pgettext_lazy("column", "Parent's last name")
 COL_GUARDIAN_FIRST_NAME = pgettext_lazy("column", "Parent's first name")
 COL_GUARDIAN_MIDDLE_NAME = pgettext_lazy("column", "Parent's patronymic")
+
+
+def _email_cell(row, column, attribute) -> str:
+    """The row's email before an account is made for it; a bad one is the row's error under its column."""
+    try:
+        return EmailWidget().clean(row.get(str(column)))
+    except ValueError as error:
+        raise ValidationError({attribute: str(error)}) from None
 
 
 class GradeWidget(widgets.IntegerWidget):
@@ -150,7 +159,7 @@ class NavigatorResource(PortalResource):
         return super().get_queryset().select_related("user", "region", "school__municipality")
 
     def before_import_row(self, row, **kwargs):
-        email = EmailWidget().clean(row.get(str(COL_EMAIL)))
+        email = _email_cell(row, COL_EMAIL, "user")
         if email:
             user_for_row(
                 email=email, last_name=row_text(row, COL_LAST_NAME), first_name=row_text(row, COL_FIRST_NAME),
@@ -216,7 +225,7 @@ class GuardianshipResource(PortalResource):
         )
 
     def before_import_row(self, row, **kwargs):
-        email = EmailWidget().clean(row.get(str(COL_GUARDIAN_EMAIL)))
+        email = _email_cell(row, COL_GUARDIAN_EMAIL, "guardian")
         if email:
             user = user_for_row(
                 email=email, last_name=row_text(row, COL_GUARDIAN_LAST_NAME),

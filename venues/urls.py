@@ -3,11 +3,21 @@ from django.urls import path
 from . import views
 from .views import attendance as attendance_views
 from .views import bookings as booking_views
+from .views import directory as directory_views
 from .views import recommendations as recommendation_views
 
 app_name = "venues"
 
 urlpatterns: list = []
+
+# Directories of venues and mentors (issue 3 §6)
+urlpatterns += [
+    path("venues/", directory_views.VenueListView.as_view(), name="venue_list"),
+    path("venues/<int:pk>/", directory_views.venue_detail, name="venue_detail"),
+    path("mentors/", directory_views.MentorListView.as_view(), name="mentor_list"),
+    path("mentors/<int:pk>/", directory_views.mentor_detail, name="mentor_detail"),
+    path("mentors/<int:pk>/documents/<int:document_pk>/", directory_views.mentor_document, name="mentor_document"),
+]
 
 # Attendance and mentors' recommendations (issue 4 §5, §6)
 urlpatterns += [

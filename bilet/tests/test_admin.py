@@ -150,7 +150,7 @@ def test_student_export_writes_the_personal_data_log(client, world):
     assert (log.user, log.kind, log.scope, log.row_count, log.ip_address) == (
         world.operator, "admin_export", "все регионы", 3, "10.1.2.3"
     )
-    assert log.what == "Администрирование: участники" and f"region__id__exact={world.a.region.pk}" in log.query
+    assert log.what == f"Администрирование: {Student._meta.verbose_name_plural}" and f"region__id__exact={world.a.region.pk}" in log.query
 
 
 @pytest.mark.django_db
