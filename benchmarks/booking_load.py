@@ -1,0 +1,502 @@
+#!/usr/bin/env python
+"""Booking under load (issue 4, "Benchmark"): gunicorn on PostgreSQL, driven by concurrent HTTP clients.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilet_bench .venv/bin/python benchmarks/booking_load.py
+
+What it does, in one run:
+1. migrates the database and creates its own data in bulk, tagged with the run's time so runs never collide with each
+   other or with `generate_load_data`: a campaign (booking open, the 2020 rules), a region, schools, students with a
+   consent in force, a venue and a few hundred published online events at non-overlapping times, plus one hot online
+   event with 5,000 seats;
+2. signs every student in server-side (session rows written with Django's own session encoder, so no password is
+   hashed and no login page is measured), with a CSRF cookie and header as a browser would send;
+3. starts gunicorn (`bilet/gunicorn.conf.py`, 4 workers × 8 threads, gthread) with production settings
+   (`DJANGO_DEBUG=0`), so debug overhead is not measured;
+4. scenario 1 — 32 clients for the same time against `/whoami` (the trivial page behind the same middleware and
+   login: it answers the user's name) and then `POST /events/<id>/book/` for random events, each request by the next
+   student: requests/s, p50/p95/p99 latency, answers by kind, and the events over capacity (must be 0);
+5. scenario 2 — 10,000 other students race for the hot event: confirmed bookings per second until it is full (from the
+   bookings' own timestamps), busy answers («попробуйте ещё раз», retried after a short pause, as a person would),
+   the slowest answer (lock waits are bounded by the service's `lock_timeout`), server errors, and oversold seats.
+
+Options: --students (scenario 1 pool), --hot-students, --events, --capacity, --hot-capacity, --clients,
+--hot-clients, --duration, --port, --workers, --threads. The figures go to stdout; copy them to RESULTS.md with the
+date and commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import http.client
+import itertools
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSY_TEXT = "попробуйте ещё раз"
+
+# Production-like settings for the server and for this script (the session encoder signs with the same key).
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bilet.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "EMAIL_URL": "dummymail://",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--students", type=int, default=5000, help="students of scenario 1")
+    p.add_argument("--hot-students", type=int, default=10000, help="students racing for the hot event")
+    p.add_argument("--events", type=int, default=300)
+    p.add_argument("--capacity", type=int, default=20, help="seats of each scenario 1 event")
+    p.add_argument("--hot-capacity", type=int, default=5000)
+    p.add_argument("--clients", type=int, default=32)
+    p.add_argument("--hot-clients", type=int, default=64)
+    p.add_argument("--duration", type=float, default=30.0, help="seconds of each page in scenario 1")
+    p.add_argument("--rounds", type=int, default=3, help="scenario 1 alternates the pages in this many rounds")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=8)
+    return p.parse_args()
+
+
+def setup_django():
+    url = os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bilet_bench")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("booking_load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    _create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _create_database(url: str) -> None:
+    import psycopg2
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+# --- data ----------------------------------------------------------------------------------------------------------
+
+
+def create_data(args):
+    """Everything the run needs, in bulk; returns (students, events, hot_event, hot_students)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bilet.models import User
+    from participants.models import Consent, Student
+    from regions.models import Campaign, Competency, Municipality, Region, School
+    from venues.models import Event, Venue, VenueCampaign
+
+    started = time.perf_counter()
+    now = timezone.now()
+    tag = now.strftime("%Y%m%d%H%M%S")
+    today = timezone.localdate()
+    total = args.students + args.hot_students
+    with transaction.atomic():
+        taken = set(Region.objects.values_list("code", flat=True))
+        code = next(c for c in (f"Z{i:02d}" for i in range(100)) if c not in taken)
+        region = Region.objects.create(code=code, name=f"Нагрузочный регион {tag}")
+        municipality = Municipality.objects.create(region=region, name="Нагрузочный город")
+        schools = School.objects.bulk_create(
+            School(region=region, municipality=municipality, name=f"Школа нагрузки № {i}", short_name=f"Школа № {i}")
+            for i in range(1, 21)
+        )
+        campaign = Campaign.objects.create(
+            name=f"Нагрузочный тест {tag}", year=today.year, starts_on=today - dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=90), booking_opens_at=now - dt.timedelta(hours=1),
+            booking_closes_at=now + dt.timedelta(days=60), is_active=False,
+        )
+        competency, _ = Competency.objects.get_or_create(code="BENCH", defaults={"name": "Нагрузочное тестирование"})
+        password = make_password(None)  # unusable: these users sign in only through the sessions below
+        users = User.objects.bulk_create(
+            (User(email=f"bench-{tag}-{i}@bench.example", password=password, first_name=f"Ученик{i}",
+                  last_name="Нагрузочный") for i in range(total)),
+            batch_size=2000,
+        )
+        students = Student.objects.bulk_create(
+            (Student(user=u, region=region, municipality=municipality, school=schools[i % len(schools)],
+                     last_name="Нагрузочный", first_name=f"Ученик{i}", birth_date=dt.date(2012, 1, 1), grade=8)
+             for i, u in enumerate(users)),
+            batch_size=2000,
+        )
+        Consent.objects.bulk_create(
+            (Consent(student=s, given_by_name="Родитель Нагрузочный", given_at=now) for s in students),
+            batch_size=2000,
+        )
+        venue = Venue.objects.create(
+            region=region, municipality=municipality, name="Нагрузочный колледж", short_name="Нагрузочный колледж",
+            inn=tag[-12:], address="г. Нагрузочный, ул. Тестовая, д. 1", licence_number="Л-0",
+        )
+        VenueCampaign.objects.create(
+            venue=venue, campaign=campaign, contract_status=VenueCampaign.ContractStatus.SIGNED,
+            contract_signed_on=today,
+        )
+        first = now + dt.timedelta(days=2)
+
+        def event(i, capacity, title):
+            starts = first + dt.timedelta(hours=3 * i)  # 2-hour events 3 hours apart: never overlapping
+            return Event(
+                venue=venue, region=region, campaign=campaign, competency=competency, title=title,
+                level=Event.Level.INTRODUCTORY, mode=Event.Mode.ONLINE, online_url="https://video.example/bench",
+                starts_at=starts, ends_at=starts + dt.timedelta(hours=2), capacity=capacity,
+                status=Event.Status.PUBLISHED, published_at=now,
+            )
+
+        events = Event.objects.bulk_create(event(i, args.capacity, f"Проба {i}") for i in range(args.events))
+        hot = Event.objects.create(**_fields(event(args.events, args.hot_capacity, "Популярная онлайн-проба")))
+    print(f"data: {total:,} students with consent, {len(events)} events + 1 hot event "
+          f"({time.perf_counter() - started:.1f} s, tag {tag})")
+    return students[: args.students], events, hot, students[args.students:]
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname != "id"}
+
+
+def sign_in(students) -> dict[int, tuple[str, str]]:
+    """Session rows for every student (as `login()` would write them) and a CSRF secret: student id → cookies."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from bilet.models import User
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    users = User.objects.in_bulk([s.user_id for s in students])
+    expire = timezone.now() + dt.timedelta(days=1)
+    cookies, rows = {}, []
+    for s in students:
+        user = users[s.user_id]
+        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+        cookies[s.pk] = (key, get_random_string(32))
+    Session.objects.bulk_create(rows, batch_size=2000)
+    return cookies
+
+
+# --- the server ------------------------------------------------------------------------------------------------------
+
+
+def start_server(args) -> subprocess.Popen:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    command = [
+        str(gunicorn if gunicorn.exists() else "gunicorn"), "bilet.wsgi", "-c", "bilet/gunicorn.conf.py",
+        "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
+        "--max-requests", "0", "--access-logfile", "/dev/null",
+    ]
+    env = {**os.environ, **SERVER_ENV}
+    env.pop("CELERY_BROKER_URL", None)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                print(f"server: gunicorn, {args.workers} workers × {args.threads} threads, pid {server.pid}")
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+# --- the clients -----------------------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection, like one browser."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def send(self, method: str, path: str, cookies: tuple[str, str]) -> tuple[int, str, str]:
+        session, csrf = cookies
+        headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "Host": "127.0.0.1"}
+        body = None
+        if method == "POST":
+            headers.update({"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"})
+            body = b""
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                return response.status, text, response.getheader("Set-Cookie") or ""
+            except (http.client.HTTPException, OSError):
+                # The server closed an idle keep-alive connection: open a new one once, as a browser would.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def classify(status: int, text: str, set_cookie: str) -> str:
+    """ok (the page answered), busy («попробуйте ещё раз»), refused (a 4xx), or error (5xx)."""
+    if status >= 500:
+        return "busy" if status == 503 and BUSY_TEXT in text else "error"
+    if status in (409, 429):
+        return "busy" if BUSY_TEXT in text else "refused"
+    if status >= 400:
+        return "refused"
+    if status in (301, 302, 303) and "messages=" in set_cookie and BUSY_TEXT in _messages(set_cookie):
+        return "busy"  # a redirect carrying the busy message (the page's no-JS answer)
+    return "ok"
+
+
+def _messages(set_cookie: str) -> str:
+    """The texts of Django's messages cookie in a response (signed with the server's key, which this script shares)."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    value = set_cookie.split("messages=", 1)[1].split(";", 1)[0].strip('"')
+    decoded = CookieStorage(HttpRequest())._decode(unquote(value).replace("\\054", ",").replace('\\"', '"'))
+    return " ".join(str(m) for m in decoded or [])
+
+
+Stats = collections.namedtuple("Stats", "requests elapsed latencies kinds statuses")
+
+
+def run_for(duration: float, clients: int, port: int, make_request) -> Stats:
+    """`clients` threads send `make_request(client)` back to back for `duration` seconds."""
+    results, lock = [], threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def loop():
+        client, local = Client(port), []
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            status, text, cookie = make_request(client)
+            local.append((time.perf_counter() - t0, status, classify(status, text, cookie)))
+        with lock:
+            results.extend(local)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return _stats(results, time.perf_counter() - started)
+
+
+def _stats(results, elapsed) -> Stats:
+    return Stats(
+        requests=len(results), elapsed=elapsed, latencies=sorted(r[0] for r in results),
+        kinds=collections.Counter(r[2] for r in results), statuses=collections.Counter(r[1] for r in results),
+    )
+
+
+def _merge(runs) -> Stats:
+    return Stats(
+        requests=sum(r.requests for r in runs), elapsed=sum(r.elapsed for r in runs),
+        latencies=sorted(x for r in runs for x in r.latencies), kinds=sum((r.kinds for r in runs), collections.Counter()),
+        statuses=sum((r.statuses for r in runs), collections.Counter()),
+    )
+
+
+def _pct(latencies, q: float) -> float:
+    if not latencies:
+        return float("nan")
+    return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+
+def report(name: str, stats: Stats) -> tuple[float, float]:
+    """Print one line of figures; return (requests per second, p95 latency in ms)."""
+    rate = stats.requests / stats.elapsed
+    print(
+        f"{name}: {stats.requests:,} requests in {stats.elapsed:.1f} s = {rate:,.0f}/s; "
+        f"latency p50 {_pct(stats.latencies, .50):.0f} ms, p95 {_pct(stats.latencies, .95):.0f} ms, "
+        f"p99 {_pct(stats.latencies, .99):.0f} ms, max {stats.latencies[-1] * 1000:.0f} ms; "
+        f"answers {dict(stats.kinds)}; HTTP {dict(sorted(stats.statuses.items()))}"
+    )
+    return rate, _pct(stats.latencies, .95)
+
+
+# --- the scenarios ----------------------------------------------------------------------------------------------------
+
+
+def scenario_1(args, students, events, cookies) -> bool:
+    from django.db.models import Count, F, Q
+
+    from venues.models import Booking, Event
+
+    print(f"\nscenario 1: {args.clients} clients, {len(students):,} students, {len(events)} events "
+          f"of {args.capacity} seats, {args.duration:.0f} s per page in {args.rounds} alternating rounds; "
+          f"load average {_load()}")
+    pool = [cookies[s.pk] for s in students]
+    whoami_next = itertools.cycle(pool).__next__
+    booking_next = itertools.cycle(pool).__next__
+    event_ids = [e.pk for e in events]
+    rng = random.Random(2026)
+
+    def whoami(client):
+        return client.send("GET", "/whoami", whoami_next())
+
+    def book(client):
+        return client.send("POST", f"/events/{rng.choice(event_ids)}/book/", booking_next())
+
+    run_for(3, args.clients, args.port, whoami)  # warm-up: connections, sessions in the workers' caches
+    # The machine is shared: the two pages take turns in short rounds, so a neighbour's burst hits both alike.
+    trivial_runs, booking_runs = [], []
+    for _ in range(args.rounds):
+        trivial_runs.append(run_for(args.duration / args.rounds, args.clients, args.port, whoami))
+        booking_runs.append(run_for(args.duration / args.rounds, args.clients, args.port, book))
+    trivial, _ = report("  GET /whoami (trivial page)", _merge(trivial_runs))
+    booking, p95 = report("  POST /events/<id>/book/", _merge(booking_runs))
+    statuses = dict(
+        Booking.objects.filter(event_id__in=event_ids).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    counted = Q(bookings__status__in=[Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW])
+    checked = Event.objects.filter(pk__in=event_ids).annotate(held=Count("bookings", filter=counted))
+    over = checked.filter(held__gt=F("capacity")).count()
+    drift = checked.exclude(held=F("seats_taken")).count()
+    full = checked.filter(held=F("capacity")).count()
+    ratio = booking / trivial
+    print(f"  bookings made: {statuses}; events full: {full}; over capacity: {over}; seats_taken ≠ bookings: {drift}")
+    print(f"  booking throughput / trivial page throughput = {ratio:.2f} (target ≥ 0.50); booking p95 {p95:.0f} ms "
+          f"(target < 250 ms)")
+    return over == 0 and drift == 0
+
+
+def scenario_2(args, hot, students, cookies) -> bool:
+    from django.db.models import Max, Min
+
+    from venues.models import Booking
+
+    print(f"\nscenario 2: {len(students):,} students race for one online event of {hot.capacity:,} seats, "
+          f"{args.hot_clients} clients; load average {_load()}")
+    queue = iter([cookies[s.pk] for s in students])
+    queue_lock, results, lock = threading.Lock(), [], threading.Lock()
+
+    def loop():
+        client, local = Client(args.port), []
+        while True:
+            with queue_lock:
+                who = next(queue, None)
+            if who is None:
+                break
+            for attempt in range(20):
+                t0 = time.perf_counter()
+                status, text, cookie = client.send("POST", f"/events/{hot.pk}/book/", who)
+                kind = classify(status, text, cookie)
+                local.append((time.perf_counter() - t0, status, kind))
+                if kind != "busy":
+                    break
+                time.sleep(random.uniform(0.05, 0.25))  # a person presses the button again
+        with lock:
+            results.extend(local)
+
+    started_wall = dt.datetime.now(dt.timezone.utc)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _ in range(args.hot_clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stats = _stats(results, time.perf_counter() - started)
+    report("  POST /events/<hot>/book/", stats)
+    confirmed = Booking.objects.filter(event=hot, status=Booking.Status.CONFIRMED)
+    span = confirmed.aggregate(first=Min("created_at"), last=Max("created_at"))
+    n_confirmed = confirmed.count()
+    waitlisted = Booking.objects.filter(event=hot, status=Booking.Status.WAITLISTED).count()
+    hot.refresh_from_db()
+    oversold = max(n_confirmed - hot.capacity, 0)
+    until_full = (span["last"] - started_wall).total_seconds() if span["last"] else float("nan")
+    print(
+        f"  confirmed {n_confirmed:,} of {hot.capacity:,} seats (seats_taken {hot.seats_taken:,}), waitlisted "
+        f"{waitlisted:,}; full {until_full:.1f} s after the first request = {n_confirmed / until_full:,.0f} "
+        f"confirmed/s (first to last confirmation: "
+        f"{n_confirmed / max((span['last'] - span['first']).total_seconds(), 1e-9):,.0f}/s)"
+    )
+    print(f"  busy answers: {stats.kinds.get('busy', 0):,}; server errors: {stats.kinds.get('error', 0):,}; "
+          f"slowest answer {stats.latencies[-1] * 1000:.0f} ms; oversold: {oversold}")
+    return oversold == 0 and hot.seats_taken == n_confirmed and stats.kinds.get("error", 0) == 0
+
+
+def main():
+    args = parse_args()
+    setup_django()
+    from django.db import connection
+
+    print(f"booking_load.py on {connection.settings_dict['NAME']} at {dt.datetime.now():%Y-%m-%d %H:%M}, "
+          f"commit {_commit()}")
+    students, events, hot, hot_students = create_data(args)
+    cookies = sign_in(students + hot_students)
+    connection.close()
+    server = start_server(args)
+    try:
+        ok_1 = scenario_1(args, students, events, cookies)
+        ok_2 = scenario_2(args, hot, hot_students, cookies)
+    finally:
+        stop_server(server)
+    print(f"\nload average at the end {_load()} ({os.cpu_count()} cores)")
+    print("consistency:", "OK" if ok_1 and ok_2 else "FAILED")
+    sys.exit(0 if ok_1 and ok_2 else 1)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()
