@@ -68,3 +68,15 @@ def booking_list(*, user) -> QuerySet[Booking]:
     if roles.student_id is not None:
         family |= Q(student_id=roles.student_id)
     return qs.filter(q | family)
+
+
+def event_public_list(*, user) -> QuerySet[Event]:
+    """Events whose page `/events/<id>/` the user may open: every published event (families come back to one they
+    booked after it started), and any event in the user's working scope (staff preview drafts and submissions)."""
+    roles = get_roles(user)
+    published = Q(status=Event.Status.PUBLISHED)
+    if not roles.is_staff_role and roles.mentor_id is None:
+        return Event.objects.select_related("venue", "region", "competency", "campaign").filter(published)
+    return Event.objects.select_related("venue", "region", "competency", "campaign").filter(
+        published | Q(pk__in=event_list(user=user).values("pk"))
+    )

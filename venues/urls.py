@@ -3,8 +3,10 @@ from django.urls import path
 from . import views
 from .views import attendance as attendance_views
 from .views import bookings as booking_views
+from .views import catalog as catalog_views
 from .views import directory as directory_views
 from .views import recommendations as recommendation_views
+from .views import scheduling as scheduling_views
 
 app_name = "venues"
 
@@ -29,6 +31,23 @@ urlpatterns += [
     path("manage/recommendations/overdue/", recommendation_views.recommendations_overdue,
          name="recommendations_overdue"),
     path("recommendations/<int:pk>/", recommendation_views.recommendation_detail, name="recommendation_detail"),
+]
+
+# Events workflow and the catalog (issue 4 §1–§3)
+urlpatterns += [
+    path("manage/events/", scheduling_views.event_manage_list, name="event_manage_list"),
+    path("manage/events/new/", scheduling_views.event_create_view, name="event_create"),
+    path("manage/events/queue/", scheduling_views.event_queue, name="event_queue"),
+    path("manage/events/calendar/", scheduling_views.event_calendar, name="event_calendar"),
+    path("manage/events/<int:pk>/", scheduling_views.event_manage_detail, name="event_manage_detail"),
+    path("manage/events/<int:pk>/edit/", scheduling_views.event_edit, name="event_edit"),
+    path("manage/events/<int:pk>/submit/", scheduling_views.event_submit_view, name="event_submit"),
+    path("manage/events/<int:pk>/copy/", scheduling_views.event_copy_view, name="event_copy"),
+    path("manage/events/<int:pk>/approve/", scheduling_views.event_approve_view, name="event_approve"),
+    path("manage/events/<int:pk>/return/", scheduling_views.event_return_view, name="event_return"),
+    path("manage/events/<int:pk>/cancel/", scheduling_views.event_cancel_view, name="event_cancel"),
+    path("events/", catalog_views.catalog, name="catalog"),
+    path("events/<int:pk>/", catalog_views.event_detail, name="event_detail"),
 ]
 
 # Booking, the waiting list and "my bookings" (issue 4 §4)

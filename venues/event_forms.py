@@ -1,0 +1,216 @@
+"""Forms of the event pages: they parse what the user typed; the rules live in venues.services.events."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bilet.lists import DirectoryFilterSet
+from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Municipality, Nosology, Region
+
+from .models import Event, Mentor, Venue
+from .selectors import venue_list
+
+GRADE_CHOICES = [(g, str(g)) for g in range(GRADE_MIN, GRADE_MAX + 1)]
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_LOCAL, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _datetime_field(label):
+    return forms.DateTimeField(label=label, widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL])
+
+
+class MentorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class EventForm(forms.Form):
+    """A draft: everything venue staff describe. `venues` limits the venue choice (creation only)."""
+
+    venue = forms.ModelChoiceField(label=_("venue"), queryset=Venue.objects.none())
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.none())
+    competency = forms.ModelChoiceField(label=_("competency"), queryset=Competency.objects.all())
+    title = forms.CharField(label=_("name"), max_length=300)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    level = forms.ChoiceField(label=_("level"), choices=Event.Level.choices)
+    mode = forms.ChoiceField(label=_("mode"), choices=Event.Mode.choices, widget=forms.RadioSelect)
+    address = forms.CharField(
+        label=_("venue address"), max_length=500, required=False, help_text=_("For an in-person event.")
+    )
+    online_url = forms.URLField(
+        label=_("online link"), required=False, assume_scheme="https",
+        help_text=_("For an online event; shown only to booked students."),
+    )
+    starts_at = _datetime_field(_("start"))
+    ends_at = _datetime_field(_("end"))
+    capacity = forms.IntegerField(label=_("seats"), min_value=1, max_value=100000)
+    grade_min = forms.TypedChoiceField(label=_("from grade"), choices=GRADE_CHOICES, coerce=int, initial=GRADE_MIN)
+    grade_max = forms.TypedChoiceField(label=_("to grade"), choices=GRADE_CHOICES, coerce=int, initial=GRADE_MAX)
+    accessible_for = forms.ModelMultipleChoiceField(
+        label=_("accessible for disability groups"), queryset=Nosology.objects.all(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    mentors = MentorChoiceField(
+        label=_("mentors"), queryset=Mentor.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, venues=None, mentors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if venues is None:
+            del self.fields["venue"]
+        else:
+            self.fields["venue"].queryset = venues
+        self.fields["mentors"].queryset = mentors if mentors is not None else Mentor.objects.none()
+        self.fields["campaign"].queryset = Campaign.objects.filter(
+            Q(ends_on__gte=timezone.localdate()) | Q(is_active=True)
+        )
+
+    def service_fields(self) -> dict:
+        """The cleaned data as keyword arguments of event_create / event_update."""
+        data = dict(self.cleaned_data)
+        data.pop("venue", None)
+        return data
+
+
+class PublishedEventForm(forms.Form):
+    """A published event: only its time, place and seats can change (issue 4 §2)."""
+
+    starts_at = _datetime_field(_("start"))
+    ends_at = _datetime_field(_("end"))
+    address = forms.CharField(label=_("venue address"), max_length=500, required=False)
+    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+    capacity = forms.IntegerField(label=_("seats"), min_value=1, max_value=100000)
+
+    def __init__(self, *args, mode: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["online_url" if mode == Event.Mode.OFFLINE else "address"]
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class CopyForm(forms.Form):
+    starts_at = _datetime_field(_("start of the copy"))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("what to change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for cancellation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+def initial_from_event(event: Event) -> dict:
+    tz = timezone.get_current_timezone()
+    initial = {name: getattr(event, name) for name in (
+        "campaign", "competency", "title", "description", "level", "mode", "address", "online_url", "capacity",
+        "grade_min", "grade_max",
+    )}
+    initial["starts_at"] = timezone.localtime(event.starts_at, tz)
+    initial["ends_at"] = timezone.localtime(event.ends_at, tz)
+    initial["accessible_for"] = list(event.accessible_for.all())
+    initial["mentors"] = list(event.mentors.all())
+    return initial
+
+
+# --- lists -------------------------------------------------------------------------------------------------------------
+
+
+class _EventFilters(DirectoryFilterSet):
+    competency = django_filters.ModelChoiceFilter(label=_("competency"), queryset=Competency.objects.all())
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Event.Level.choices)
+    mode = django_filters.ChoiceFilter(label=_("mode"), choices=Event.Mode.choices)
+    date_from = django_filters.DateFilter(
+        label=_("from date"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("to date"), field_name="starts_at", lookup_expr="date__lte", widget=DateInput()
+    )
+
+
+class EventManageFilter(_EventFilters):
+    """Filters of /manage/events/; the venue choice is the venues the user may see."""
+
+    search_fields = ("title", "venue__short_name")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Event.Status.choices)
+    venue = django_filters.ModelChoiceFilter(label=_("venue"), queryset=Venue.objects.none())
+
+    class Meta:
+        model = Event
+        fields: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["venue"].queryset = venue_list(user=self.user).order_by("short_name")
+
+
+def _number(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
+
+
+class CatalogFilter(_EventFilters):
+    """Filters of the public catalog /events/ (issue 4 §3)."""
+
+    search_fields = ("title", "competency__name", "venue__short_name")
+    FIELD_ORDER = ("region", "municipality", "competency", "level", "mode", "date_from", "date_to", "grade",
+                   "nosology", "free_seats", "q")
+
+    region = django_filters.ModelChoiceFilter(label=_("region"), queryset=Region.objects.all())
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("municipality"), queryset=Municipality.objects.none(), field_name="venue__municipality"
+    )
+    grade = django_filters.TypedChoiceFilter(
+        label=_("grade"), choices=GRADE_CHOICES, coerce=int, method="for_grade"
+    )
+    nosology = django_filters.ModelChoiceFilter(
+        label=_("accessible for"), queryset=Nosology.objects.all(), field_name="accessible_for"
+    )
+    free_seats = django_filters.BooleanFilter(
+        label=_("only with free seats"), method="with_free_seats", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Event
+        fields: list = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        region_id = _number((data or {}).get("region"))
+        municipality_id = _number((data or {}).get("municipality"))
+        if (data or {}).get("municipality") and not (
+            region_id and municipality_id
+            and Municipality.objects.filter(pk=municipality_id, region_id=region_id).exists()
+        ):
+            # A municipality left over from another region is dropped, not reported: the region changed under it.
+            data = data.copy()
+            data.pop("municipality")
+        super().__init__(data, *args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.FIELD_ORDER}
+        self.filters["municipality"].queryset = (
+            Municipality.objects.filter(region_id=region_id) if region_id else Municipality.objects.none()
+        )
+
+    def for_grade(self, queryset, name, value):
+        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+
+    def with_free_seats(self, queryset, name, value):
+        return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset

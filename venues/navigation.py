@@ -1,0 +1,26 @@
+"""Navigation entries of the event pages, added to bilet.navigation.ITEMS when the app is ready (bilet is the lower
+app and cannot import venues; the labels stay in this app's catalogue)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bilet.navigation import NavItem
+
+
+def _schedules(roles) -> bool:
+    return bool(roles.operator or roles.region_ids or roles.venue_ids)
+
+
+EVENT_ITEMS = [
+    NavItem(_("Practicum catalog"), "venues:catalog", lambda r: True),
+    NavItem(_("Events"), "venues:event_manage_list", _schedules),
+    NavItem(_("Approval queue"), "venues:event_queue", lambda r: bool(r.operator or r.coordinator_region_ids)),
+    NavItem(_("Calendar"), "venues:event_calendar", _schedules),
+]
+
+
+def register() -> None:
+    from bilet.navigation import ITEMS
+
+    for item in EVENT_ITEMS:
+        if item not in ITEMS:
+            ITEMS.append(item)
