@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bilet.roles import get_roles
 from participants.models import Consent, DiagnosticResult, Navigator, Student
@@ -64,6 +65,7 @@ def _diagnostics_complete() -> QuerySet[DiagnosticResult]:
 class Figure:
     key: str
     label: str
+    short_label: str
     value: int
     url: str | None = None
     plan: int | None = None
@@ -84,20 +86,33 @@ class RegionFigures:
         return next(f for f in self.figures if f.key == key)
 
 
+# key, label on a card, short label (table heading, chart), list page (URL name) where one exists.
+# The labels carry a context: other apps' catalogues translate the bare words ("navigators") in other cases.
 REGION_FIGURES = [
-    # key, label, list page (URL name) where one exists
-    ("municipalities", _("municipalities"), "regions:municipality_list"),
-    ("schools", _("schools"), "regions:school_list"),
-    ("navigators", _("navigators"), "participants:navigator_list"),
-    ("students", _("students registered"), "participants:student_list"),
-    ("consents", _("students with consent in force"), "participants:consent_list"),
-    ("diagnostics", _("students who completed all 3 diagnostic stages"), None),
-    ("venues", _("venues"), "venues:venue_list"),
-    ("venues_signed", _("venues with a signed contract for the campaign"), "venues:venue_list"),
-    ("events_upcoming", _("published upcoming events"), "venues:event_manage_list"),
-    ("events_submitted", _("events awaiting approval"), "venues:event_queue"),
-    ("bookings", _("confirmed bookings"), None),
-    ("trial_students", _("students who took part in trials"), None),
+    ("municipalities", pgettext_lazy("home figure", "municipalities"),
+     pgettext_lazy("home figure short", "municipalities"), "regions:municipality_list"),
+    ("schools", pgettext_lazy("home figure", "schools"),
+     pgettext_lazy("home figure short", "schools"), "regions:school_list"),
+    ("navigators", pgettext_lazy("home figure", "navigators"),
+     pgettext_lazy("home figure short", "navigators"), "participants:navigator_list"),
+    ("students", pgettext_lazy("home figure", "students registered"),
+     pgettext_lazy("home figure short", "students"), "participants:student_list"),
+    ("consents", pgettext_lazy("home figure", "students with consent in force"),
+     pgettext_lazy("home figure short", "with consent"), "participants:consent_list"),
+    ("diagnostics", pgettext_lazy("home figure", "students who completed all 3 diagnostic stages"),
+     pgettext_lazy("home figure short", "diagnostics, 3 stages"), None),
+    ("venues", pgettext_lazy("home figure", "venues"),
+     pgettext_lazy("home figure short", "venues"), "venues:venue_list"),
+    ("venues_signed", pgettext_lazy("home figure", "venues with a signed contract for the campaign"),
+     pgettext_lazy("home figure short", "contract signed"), "venues:venue_list"),
+    ("events_upcoming", pgettext_lazy("home figure", "published upcoming events"),
+     pgettext_lazy("home figure short", "upcoming events"), "venues:event_manage_list"),
+    ("events_submitted", pgettext_lazy("home figure", "events awaiting approval"),
+     pgettext_lazy("home figure short", "awaiting approval"), "venues:event_queue"),
+    ("bookings", pgettext_lazy("home figure", "confirmed bookings"),
+     pgettext_lazy("home figure short", "confirmed bookings"), None),
+    ("trial_students", pgettext_lazy("home figure", "students who took part in trials"),
+     pgettext_lazy("home figure short", "took part in trials"), None),
 ]
 # Region targets (RegionTarget fields) against the figure that measures them: "факт / план".
 TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics", "trial_students": "trials"}
@@ -146,16 +161,17 @@ def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[
     targets = {}
     if campaign is not None and regions:
         targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=campaign, region__in=regions)}
-    urls = {name: url_or_none(name) for _key, _label, name in REGION_FIGURES if name}
+    urls = {name: url_or_none(name) for *_labels, name in REGION_FIGURES if name}
     result = []
     for region in regions:
         target = targets.get(region.pk)
         figures = []
-        for key, label, url_name in REGION_FIGURES:
+        for key, label, short_label, url_name in REGION_FIGURES:
             if not hasattr(region, f"n_{key}"):
                 continue  # campaign figures when there is no current campaign
             plan = getattr(target, TARGETS[key]) if target is not None and key in TARGETS else None
-            figures.append(Figure(key, label, getattr(region, f"n_{key}"), urls.get(url_name), plan or None))
+            value = getattr(region, f"n_{key}")
+            figures.append(Figure(key, label, short_label, value, urls.get(url_name), plan or None))
         result.append(RegionFigures(region=region, figures=figures, target=target))
     return result
 
@@ -168,7 +184,10 @@ def region_totals(rows: list[RegionFigures]) -> list[Figure]:
     for i, first in enumerate(rows[0].figures):
         plans = [r.figures[i].plan for r in rows if r.figures[i].plan]
         totals.append(
-            Figure(first.key, first.label, sum(r.figures[i].value for r in rows), first.url, sum(plans) or None)
+            Figure(
+                first.key, first.label, first.short_label, sum(r.figures[i].value for r in rows), first.url,
+                sum(plans) or None,
+            )
         )
     return totals
 
@@ -218,7 +237,7 @@ def _truncate(text: str, limit: int = 30) -> str:
 
 def plan_chart(row: RegionFigures) -> dict | None:
     """A coordinator's "факт / план" chart: one bar per target figure that has a plan."""
-    rows = [(_truncate(f.label), f.value, f.plan) for f in row.figures if f.key in TARGETS and f.plan]
+    rows = [(_truncate(f.short_label), f.value, f.plan) for f in row.figures if f.key in TARGETS and f.plan]
     return bar_chart(rows, common_scale=False) if rows else None
 
 
