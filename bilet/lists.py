@@ -1,8 +1,8 @@
 """What every directory list shares: filters, search, a whitelist of sort keys, pagination, the total and HTMX partials.
 
 A list page is a `DirectoryListView` subclass that names its selector (`get_queryset`), its `DirectoryFilterSet`, its
-sort keys and its template. The template defines a `{% partialdef results %}`: an HTMX request (the filter form,
-a sort header, a page link) receives only that partial; without JavaScript the same URL renders the whole page.
+sort keys, its title and caption, and the template of its table's head and rows. An HTMX request (the filter form, a
+sort header, a page link) receives only the results region; without JavaScript the same URL renders the whole page.
 Filter state lives in the query string, so a page can be bookmarked, shared and reloaded.
 """
 
@@ -27,6 +27,7 @@ from .roles import Roles, get_roles
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 5
+ALL_LABEL = _("all")
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
@@ -45,6 +46,21 @@ class DirectoryFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not self.search_fields:
             del self.filters["q"]
+
+    @property
+    def form(self):
+        built = hasattr(self, "_form")
+        form = super().form
+        if not built:
+            # "все" reads better than django-filter's dashes as the choice that filters nothing.
+            for form_field in form.fields.values():
+                if isinstance(form_field, forms.ModelChoiceField):
+                    form_field.empty_label = ALL_LABEL
+                elif isinstance(form_field, forms.ChoiceField):
+                    choices = list(form_field.choices)
+                    if choices and choices[0][0] == "":
+                        form_field.choices = [("", ALL_LABEL), *choices[1:]]
+        return form
 
     def search(self, queryset, name, value):
         for term in value.split()[:SEARCH_MAX_TERMS]:
@@ -162,11 +178,16 @@ class DirectoryListView(LoginRequiredMixin, View):
     Users whose roles do not include the list get 404, like anything outside their scope.
     """
 
-    template_name: str = ""
+    template_name = "bilet/lists/page.html"
+    results_template_name = "bilet/lists/results.html"
+    table_template: str = ""  # <thead> and <tbody> of the list's table
+    toolbar_template: str | None = None  # shown above the table when there are rows
+    title = ""
+    intro = ""
+    caption = ""
     filterset_class: type[DirectoryFilterSet] | None = None
     sort_keys: dict[str, tuple[str, ...]] = {}
     default_sort: str = ""
-    partial_name = "results"
 
     def allowed(self, roles: Roles) -> bool:
         raise NotImplementedError
@@ -202,9 +223,10 @@ class DirectoryListView(LoginRequiredMixin, View):
         self.decorate(page.object_list)
         roles = get_roles(request.user)
         context = self.get_context_data(
-            listing=listing, page_obj=page, form=listing.form, show_region=roles.operator or len(roles.region_ids) > 1
+            view=self, listing=listing, page_obj=page, form=listing.form,
+            show_region=roles.operator or len(roles.region_ids) > 1,
         )
-        template = f"{self.template_name}#{self.partial_name}" if wants_partial(request) else self.template_name
+        template = self.results_template_name if wants_partial(request) else self.template_name
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response

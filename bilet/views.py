@@ -64,11 +64,11 @@ class PersonalDataAccessFilterSet(DirectoryFilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=PersonalDataAccess.Kind.choices, label=_("Kind"))
     date_from = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label=_("From"),
+        field_name="created_at", lookup_expr="date__gte", label=_("Date from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label=_("To"),
+        field_name="created_at", lookup_expr="date__lte", label=_("Date to"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -80,7 +80,13 @@ class PersonalDataAccessFilterSet(DirectoryFilterSet):
 class PersonalDataLogView(DirectoryListView):
     """Every export or download of students' personal data: who, what, which scope, when (operator staff only)."""
 
-    template_name = "bilet/pd_log.html"
+    title = _("Personal data log")
+    intro = _(
+        "Every export or download of students' personal data: who received it, what, from which scope and when "
+        "(152-FZ)."
+    )
+    caption = _("Exports and downloads of personal data")
+    table_template = "bilet/pd_log_table.html"
     filterset_class = PersonalDataAccessFilterSet
     sort_keys = {"when": ("created_at",), "user": ("user__email", "-created_at"), "rows": ("row_count",)}
     default_sort = "-when"

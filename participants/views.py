@@ -65,7 +65,9 @@ def with_navigator_quota(navigators):
 
 
 class NavigatorListView(DirectoryListView):
-    template_name = "participants/navigator_list.html"
+    title = _("Navigators")
+    caption = _("Navigators, their training and the students they registered against the quota")
+    table_template = "participants/navigator_table.html"
     filterset_class = NavigatorFilterSet
     sort_keys = {
         "name": ("user__last_name", "user__first_name"),
@@ -166,7 +168,10 @@ STUDENT_SORT_KEYS = {
 
 
 class StudentListView(DirectoryListView):
-    template_name = "participants/student_list.html"
+    title = _("Students")
+    caption = _("Students, their consent and diagnostics")
+    table_template = "participants/student_table.html"
+    toolbar_template = "participants/student_export_links.html"
     filterset_class = StudentFilterSet
     sort_keys = STUDENT_SORT_KEYS
     default_sort = "name"

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from bilet.lists import DirectoryListView, region_roles, related_count
 from bilet.roles import get_roles
@@ -38,7 +39,9 @@ class MunicipalityFilterSet(PlaceFilterSet):
 
 
 class MunicipalityListView(DirectoryListView):
-    template_name = "regions/municipality_list.html"
+    title = _("Municipalities")
+    caption = _("Municipalities, with their schools, navigators and registered students")
+    table_template = "regions/municipality_table.html"
     filterset_class = MunicipalityFilterSet
     sort_keys = {
         "name": ("name",),
@@ -97,7 +100,9 @@ def with_quota(schools):
 
 
 class SchoolListView(DirectoryListView):
-    template_name = "regions/school_list.html"
+    title = _("Schools")
+    caption = _("Schools, with navigators, registered students and the students-per-navigator quota")
+    table_template = "regions/school_table.html"
     filterset_class = SchoolFilterSet
     sort_keys = {
         "name": ("short_name",),

@@ -1,0 +1,184 @@
+"""Directories of venues and mentors (issue 3 §6), scoped by the selectors; mentors' documents downloaded in scope."""
+
+import os
+
+import django_filters
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from bilet.lists import DirectoryListView, region_roles, related_count
+from bilet.roles import get_roles
+from regions.filters import PlaceFilterSet, municipality_filter, region_filter
+from regions.models import Competency, Nosology
+
+from ..models import Event, Mentor, Venue, VenueCampaign
+from ..selectors import event_list, mentor_list, venue_list
+
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+UPCOMING_SHOWN = 20
+EVENTS_SHOWN = 50
+
+
+def directory_roles(roles) -> bool:
+    """Venues and mentors are read by region roles and by venue staff (their own venue and its mentors)."""
+    return region_roles(roles) or bool(roles.venue_ids)
+
+
+def _current_assignment():
+    return VenueCampaign.objects.filter(venue=OuterRef("pk"), campaign__is_active=True)
+
+
+def venue_rows(qs):
+    """Venues with the current campaign's contract status and their upcoming published events, in one query."""
+    upcoming = Q(events__status=Event.Status.PUBLISHED, events__starts_at__gt=timezone.now())
+    return qs.annotate(
+        contract_status=Subquery(_current_assignment().values("contract_status")[:1]),
+        upcoming_events=related_count(Venue, "events", filter=upcoming),
+    )
+
+
+def with_contract_label(venues):
+    for venue in venues:
+        status = venue.contract_status
+        venue.contract_status_label = VenueCampaign.ContractStatus(status).label if status else ""
+    return venues
+
+
+class VenueFilterSet(PlaceFilterSet):
+    search_fields = ("short_name", "name", "inn", "address")
+    region = region_filter()
+    municipality = municipality_filter()
+    contract = django_filters.ChoiceFilter(
+        field_name="contract_status",
+        choices=VenueCampaign.ContractStatus.choices,
+        label=_("Contract for the current campaign"),
+    )
+    assigned = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_assigned", label=_("Current campaign assigned")
+    )
+    nosology = django_filters.ModelChoiceFilter(
+        field_name="accessible_for", queryset=Nosology.objects.all(), label=_("Accessible for")
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["q", "region", "municipality", "contract", "assigned", "nosology"]
+
+    def filter_assigned(self, queryset, name, value):
+        assigned = Exists(_current_assignment())
+        return queryset.filter(assigned) if value == "yes" else queryset.exclude(assigned)
+
+
+class VenueListView(DirectoryListView):
+    title = _("Venues")
+    caption = _("Venues, their contract for the current campaign, accessibility and upcoming events")
+    table_template = "venues/directory/venue_table.html"
+    filterset_class = VenueFilterSet
+    sort_keys = {
+        "name": ("short_name",),
+        "municipality": ("municipality__name", "short_name"),
+        "contract": ("contract_status", "short_name"),
+        "events": ("upcoming_events",),
+    }
+    default_sort = "name"
+
+    def allowed(self, roles):
+        return directory_roles(roles)
+
+    def get_queryset(self):
+        return venue_rows(venue_list(user=self.request.user)).prefetch_related("accessible_for")
+
+    def decorate(self, rows):
+        with_contract_label(rows)
+
+
+@login_required
+def venue_detail(request, pk: int):
+    if not directory_roles(get_roles(request.user)):
+        raise Http404
+    venue = get_object_or_404(venue_rows(venue_list(user=request.user)).prefetch_related("accessible_for"), pk=pk)
+    with_contract_label([venue])
+    context = {
+        "venue": venue,
+        "contracts": venue.campaigns.select_related("campaign").order_by("-campaign__starts_on"),
+        "staff": venue.staff.select_related("user").order_by("user__last_name", "user__first_name"),
+        "mentors": mentor_list(user=request.user).filter(venues=venue).prefetch_related("competencies"),
+        "events": event_list(user=request.user)
+        .filter(venue=venue, status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
+        .order_by("starts_at")[:UPCOMING_SHOWN],
+    }
+    return render(request, "venues/directory/venue_detail.html", context)
+
+
+# --- Mentors ------------------------------------------------------------------------------------------------------
+
+
+def _venues(request):
+    return venue_list(user=request.user) if request is not None else Venue.objects.none()
+
+
+class MentorFilterSet(PlaceFilterSet):
+    search_fields = ("last_name", "first_name", "middle_name", "organisation")
+    region = region_filter()
+    competency = django_filters.ModelChoiceFilter(
+        field_name="competencies", queryset=Competency.objects.all(), label=_("Competency")
+    )
+    venue = django_filters.ModelChoiceFilter(field_name="venues", queryset=_venues, label=_("Venue"))
+
+    class Meta:
+        model = Mentor
+        fields = ["q", "region", "competency", "venue"]
+
+
+class MentorListView(DirectoryListView):
+    title = _("Mentors")
+    caption = _("Mentors, their competencies, venues and events")
+    table_template = "venues/directory/mentor_table.html"
+    filterset_class = MentorFilterSet
+    sort_keys = {
+        "name": ("last_name", "first_name", "middle_name"),
+        "organisation": ("organisation", "last_name"),
+        "events": ("events_count",),
+    }
+    default_sort = "name"
+
+    def allowed(self, roles):
+        return directory_roles(roles)
+
+    def get_queryset(self):
+        return (
+            mentor_list(user=self.request.user)
+            .annotate(events_count=related_count(Mentor, "events"))
+            .prefetch_related("competencies", "venues")
+        )
+
+
+@login_required
+def mentor_detail(request, pk: int):
+    if not directory_roles(get_roles(request.user)):
+        raise Http404
+    mentor = get_object_or_404(
+        mentor_list(user=request.user).prefetch_related("competencies", "venues", "documents"), pk=pk
+    )
+    events = event_list(user=request.user).filter(mentors=mentor).order_by("-starts_at")[:EVENTS_SHOWN]
+    return render(request, "venues/directory/mentor_detail.html", {"mentor": mentor, "events": events})
+
+
+@login_required
+@require_GET
+def mentor_document(request, pk: int, document_pk: int):
+    """A mentor's qualification document, only to those who may see the mentor (not students' data: not logged)."""
+    if not directory_roles(get_roles(request.user)):
+        raise Http404
+    mentor = get_object_or_404(mentor_list(user=request.user), pk=pk)
+    document = get_object_or_404(mentor.documents, pk=document_pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(document.file.name))
