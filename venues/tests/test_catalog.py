@@ -11,7 +11,8 @@ from django.utils.html import escape
 from regions.tests.factories import CompetencyFactory, MunicipalityFactory, nosology
 from venues.models import Booking, Event
 from venues.services.bookings import booking_refusal
-from venues.tests.factories import BookingFactory, EventFactory, VenueFactory
+from participants.tests.factories import StudentFactory
+from venues.tests.factories import BookingFactory, EventFactory, MentorFactory, VenueFactory
 
 URL = "/events/"
 
@@ -282,7 +283,22 @@ def test_unpublished_event_hidden_from_families_and_outsiders(client, world, sta
 
 
 def test_detail_query_count_for_a_guardian(client, world, django_assert_max_num_queries):
+    """Fixed for a family of two children, however many mentors, groups and bookings the event has (the booking
+    rules are checked once per child of the family)."""
     client.force_login(world.a.guardian.user)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(21) as few:
+        _detail(client, world.a.event)
+    world.a.event.accessible_for.set([nosology("hearing"), nosology("sight"), nosology("other")])
+    for _ in range(3):
+        world.a.event.mentors.add(MentorFactory(region=world.a.region))
+    for student in StudentFactory.create_batch(5, school=world.a.other_school):
+        BookingFactory(event=world.a.event, student=student)
+    with django_assert_max_num_queries(len(few.captured_queries)):
         response = _detail(client, world.a.event)
     assert response.status_code == 200
+
+
+def test_detail_query_count_for_a_visitor(client, world, django_assert_num_queries):
+    world.a.event.accessible_for.set([nosology("hearing"), nosology("sight")])
+    with django_assert_num_queries(4):
+        _detail(client, world.a.event)
