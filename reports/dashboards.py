@@ -86,32 +86,32 @@ class RegionFigures:
         return next(f for f in self.figures if f.key == key)
 
 
-# key, label on a card, short label (table heading, chart), list page (URL name) where one exists.
-# The labels carry a context: other apps' catalogues translate the bare words ("navigators") in other cases.
+# key, label (cards and table headings), short label (chart), list page (URL name) where one exists.
+# Short labels carry a context: other apps' catalogues translate bare words ("navigators") in other cases.
 REGION_FIGURES = [
-    ("municipalities", pgettext_lazy("home figure", "municipalities"),
+    ("municipalities", _("municipalities"),
      pgettext_lazy("home figure short", "municipalities"), "regions:municipality_list"),
-    ("schools", pgettext_lazy("home figure", "schools"),
+    ("schools", _("schools"),
      pgettext_lazy("home figure short", "schools"), "regions:school_list"),
-    ("navigators", pgettext_lazy("home figure", "navigators"),
+    ("navigators", _("teacher-navigators"),
      pgettext_lazy("home figure short", "navigators"), "participants:navigator_list"),
-    ("students", pgettext_lazy("home figure", "students registered"),
+    ("students", _("students registered"),
      pgettext_lazy("home figure short", "students"), "participants:student_list"),
-    ("consents", pgettext_lazy("home figure", "students with consent in force"),
+    ("consents", _("students with consent in force"),
      pgettext_lazy("home figure short", "with consent"), "participants:consent_list"),
-    ("diagnostics", pgettext_lazy("home figure", "students who completed all 3 diagnostic stages"),
+    ("diagnostics", _("students who completed all 3 diagnostic stages"),
      pgettext_lazy("home figure short", "diagnostics, 3 stages"), None),
-    ("venues", pgettext_lazy("home figure", "venues"),
+    ("venues", _("venues"),
      pgettext_lazy("home figure short", "venues"), "venues:venue_list"),
-    ("venues_signed", pgettext_lazy("home figure", "venues with a signed contract for the campaign"),
+    ("venues_signed", _("venues with a signed contract for the campaign"),
      pgettext_lazy("home figure short", "contract signed"), "venues:venue_list"),
-    ("events_upcoming", pgettext_lazy("home figure", "published upcoming events"),
+    ("events_upcoming", _("published upcoming events"),
      pgettext_lazy("home figure short", "upcoming events"), "venues:event_manage_list"),
-    ("events_submitted", pgettext_lazy("home figure", "events awaiting approval"),
+    ("events_submitted", _("events awaiting approval"),
      pgettext_lazy("home figure short", "awaiting approval"), "venues:event_queue"),
-    ("bookings", pgettext_lazy("home figure", "confirmed bookings"),
+    ("bookings", _("confirmed bookings"),
      pgettext_lazy("home figure short", "confirmed bookings"), None),
-    ("trial_students", pgettext_lazy("home figure", "students who took part in trials"),
+    ("trial_students", _("students who took part in trials"),
      pgettext_lazy("home figure short", "took part in trials"), None),
 ]
 # Region targets (RegionTarget fields) against the figure that measures them: "факт / план".
