@@ -95,13 +95,27 @@ def chosen_pk(form, name: str) -> int | None:
     return int(raw) if raw and str(raw).isdigit() else None
 
 
-def related_count(model, lookup: str, *, filter: Q | None = None):
-    """A correlated COUNT over the outer row's relation `lookup` (a reverse lookup by name, no import needed).
+def related_count(model, lookup: str, **conditions):
+    """A correlated COUNT of the rows reached from the outer `model` row through the reverse relation `lookup`.
 
-    A subquery per row, not a join on the outer query: several counts on one list do not multiply each other, the
-    page stays one query, and the paginator's COUNT leaves the subqueries out.
+    `lookup` names reverse relations by their names on `model` ("students", "schools__navigators"), so a lower app
+    counts a higher app's rows without importing it; `conditions` filter the counted (related) rows. The subquery
+    starts from the counted table and meets the outer row through its own foreign key index, once per outer row:
+    several counts on one list do not multiply each other, and the paginator's COUNT leaves them out.
     """
-    counted = model.objects.filter(pk=OuterRef("pk")).order_by().annotate(n=Count(lookup, filter=filter)).values("n")
+    path, related = [], model
+    for name in lookup.split("__"):
+        relation = related._meta.get_field(name)
+        path.append(relation.field.name)  # the same relation, named from the related side
+        related = relation.related_model
+    outer = "__".join(reversed(path))
+    counted = (
+        related._default_manager.filter(**{outer: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(outer)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 

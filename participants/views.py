@@ -2,7 +2,7 @@
 
 import django_filters
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -111,12 +111,18 @@ def _consent(**conditions):
     return Exists(Consent.objects.filter(student=OuterRef("pk"), **conditions))
 
 
+def _consent_id(**conditions):
+    # A scalar subquery with LIMIT 1 (the id of such a consent, or NULL), not EXISTS: PostgreSQL may turn an EXISTS
+    # in the select list into a hash of the whole consent table, which a page of 50 students should never pay for.
+    return Subquery(Consent.objects.filter(student=OuterRef("pk"), **conditions).order_by().values("pk")[:1])
+
+
 def student_rows(qs):
-    """Students with their consent state and diagnostics progress, all in the page's one query."""
+    """Students with their consent state (truthy ids) and diagnostics progress, all in the page's one query."""
     return qs.annotate(
-        consent_active=_consent(withdrawn_at__isnull=True),
-        consent_withdrawn=_consent(withdrawn_at__isnull=False),
-        paper_received=_consent(withdrawn_at__isnull=True, paper_received_on__isnull=False),
+        consent_active=_consent_id(withdrawn_at__isnull=True),
+        consent_withdrawn=_consent_id(withdrawn_at__isnull=False),
+        paper_received=_consent_id(withdrawn_at__isnull=True, paper_received_on__isnull=False),
         diagnostics_count=related_count(Student, "diagnostics"),
     )
 

@@ -349,3 +349,8 @@ def test_export_consent_columns(client, world):
     rows = {r[0]: r for r in _csv(client.get(EXPORT_CSV))[1:]}
     assert rows[world.a.student.last_name][9:11] == ["действует", "да"]
     assert rows[world.a.sibling.last_name][9:11] == ["отозвано", "нет"]
+
+
+@pytest.mark.django_db
+def test_student_search_ignores_case_of_cyrillic_on_postgres(client, world, require_postgres):
+    assert _rows(_get(client, world.a.coordinator.user, STUDENTS + "?q=сестрова71")) == {world.a.sibling.pk}

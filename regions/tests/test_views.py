@@ -257,3 +257,28 @@ def test_school_detail_shows_navigators_and_grades(client, world):
     response = _get(client, world.a.coordinator.user, reverse("regions:school_detail", args=[world.a.school.pk]))
     assert [(row["grade"], row["count"]) for row in response.context["grades"]] == [(8, 2), (10, 1)]
     assert [n.pk for n in response.context["navigators"]] == [world.a.navigator.pk]
+
+
+@pytest.mark.django_db
+def test_operator_picks_a_region_before_municipalities_and_schools_are_offered(client, world):
+    client.force_login(world.operator)
+    form = client.get(SCHOOLS).context["form"]
+    assert list(form.fields["municipality"].widget.choices)[1:] == []
+    assert "Выберите регион" in str(form.fields["municipality"].help_text)
+    form = client.get(SCHOOLS + f"?region={world.b.region.pk}").context["form"]
+    offered = {choice[0].value for choice in list(form.fields["municipality"].widget.choices)[1:]}
+    assert offered == {world.b.municipality.pk, world.b.other_municipality.pk}
+    # a bookmarked municipality without its region still validates, is applied, and stays selected
+    response = client.get(SCHOOLS + f"?municipality={world.b.municipality.pk}")
+    assert _rows(response) == [world.b.school.pk]
+    offered = {choice[0].value for choice in list(response.context["form"].fields["municipality"].widget.choices)[1:]}
+    assert offered == {world.b.municipality.pk}
+
+
+@pytest.mark.django_db
+def test_curator_of_two_regions_gets_the_region_filter(client, world):
+    world.curator.regions.add(world.b.region)
+    client.force_login(world.curator.user)
+    response = client.get(MUNICIPALITIES + f"?region={world.b.region.pk}")
+    assert "region" in response.context["form"].fields
+    assert set(_rows(response)) == {world.b.municipality.pk, world.b.other_municipality.pk}

@@ -35,10 +35,11 @@ def _current_assignment():
 
 def venue_rows(qs):
     """Venues with the current campaign's contract status and their upcoming published events, in one query."""
-    upcoming = Q(events__status=Event.Status.PUBLISHED, events__starts_at__gt=timezone.now())
     return qs.annotate(
         contract_status=Subquery(_current_assignment().values("contract_status")[:1]),
-        upcoming_events=related_count(Venue, "events", filter=upcoming),
+        upcoming_events=related_count(
+            Venue, "events", status=Event.Status.PUBLISHED, starts_at__gt=timezone.now()
+        ),
     )
 
 
