@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
@@ -36,7 +37,7 @@ from regions.models import Campaign
 from ..booking_selectors import COUNTED, counted_bookings
 from ..models import Booking, Event
 
-# How many people at the head of a queue a cancellation locks before it locks the event (see `_lock_students`).
+# How far into a queue a cancellation looks for the heir of its seat, and how many `waitlist_promote` locks up front.
 PROMOTION_PRELOCK = 20
 LOCK_TIMEOUT = "3s"
 # PostgreSQL: lock_not_available, serialization_failure, deadlock_detected.
@@ -283,10 +284,15 @@ def booking_create(*, actor, event: Event, student: Student) -> Booking:
 def _booking_create(*, actor, event_id: int, student_id: int) -> Booking:
     _set_lock_timeout()
     student = _lock_students([student_id])[student_id]
+    # Every rule about the student reads rows that change only under this student's lock (their bookings, consent,
+    # record), so it is decided now, before the event lock: the event row, for which every booking of the event
+    # queues, is then held only to count the seat and insert. Under the event lock the event's own terms are read
+    # again, and if they changed meanwhile (an edit, a cancellation) every rule is decided again.
+    snapshot = Event.objects.select_related("campaign").get(pk=event_id)
+    _raise_refusal(actor=actor, event=snapshot, student=student)
     event = _lock_event(event_id)
-    refusal = _refusal(actor=actor, event=event, student=student, now=timezone.now())
-    if refusal is not None:
-        raise refusal
+    if _event_terms(event) != _event_terms(snapshot) or event.starts_at <= timezone.now():
+        _raise_refusal(actor=actor, event=event, student=student)
     confirmed = event.seats_taken < event.capacity
     try:
         # The savepoint lets the transaction go on after the unique constraint refuses a second active booking.
@@ -304,6 +310,22 @@ def _booking_create(*, actor, event_id: int, student_id: int) -> Booking:
         # seats_taken <= capacity is also a CHECK constraint: the last line of defence if a lock is ever forgotten.
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
     return booking
+
+
+def _raise_refusal(*, actor, event: Event, student: Student) -> None:
+    refusal = _refusal(actor=actor, event=event, student=student, now=timezone.now())
+    if refusal is not None:
+        raise refusal
+
+
+def _event_terms(event: Event) -> tuple:
+    """What the rules read from the event and its campaign: while these stay the same, a decision stands."""
+    campaign = event.campaign
+    return (
+        event.status, event.starts_at, event.ends_at, event.mode, event.grade_min, event.grade_max, event.campaign_id,
+        campaign.booking_opens_at, campaign.booking_closes_at, campaign.grade_min, campaign.grade_max,
+        campaign.consent_required, campaign.max_events_per_student, campaign.max_offline_per_student,
+    )
 
 
 def bookings_create_for_students(*, actor, event: Event, students) -> list[tuple[Student, Booking | None, BookingError | None]]:
@@ -337,10 +359,8 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
 @transaction.atomic
 def _booking_cancel(*, actor, booking_id: int) -> Booking:
     _set_lock_timeout()
-    snapshot = Booking.objects.only("student_id", "event_id", "status").get(pk=booking_id)
-    queue_head = _queue_head(snapshot.event_id) if snapshot.status == Booking.Status.CONFIRMED else []
-    students = _lock_students([snapshot.student_id, *queue_head])
-    event = _lock_event(snapshot.event_id)
+    snapshot = Booking.objects.select_related("event__campaign").get(pk=booking_id)
+    students = _lock_students([snapshot.student_id])
     booking = Booking.objects.get(pk=booking_id)
     student = students[booking.student_id]
     booking.student = student
@@ -351,26 +371,40 @@ def _booking_cancel(*, actor, booking_id: int) -> Booking:
         )
     if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
         raise BookingError(_("This booking is no longer active; there is nothing to cancel."), "not_active")
-    now = timezone.now()
     was_confirmed = booking.status == Booking.Status.CONFIRMED
+    verdicts = {}
     if was_confirmed:
-        hours = event.campaign.cancel_hours_before
-        deadline = event.starts_at - dt.timedelta(hours=hours)
-        if now >= deadline:
-            message = ngettext(
-                "A booking can be cancelled until %(hours)s hour before the start; that time passed on %(deadline)s.",
-                "A booking can be cancelled until %(hours)s hours before the start; that time passed on %(deadline)s.",
-                hours,
-            )
-            raise BookingError(message % {"hours": hours, "deadline": _when(deadline)}, "cancel_deadline")
+        _check_cancel_deadline(snapshot.event)
+        heir = _lock_heir(event=snapshot.event, exclude=student.pk)
+        if heir is not None:
+            students[heir.pk] = heir
+            verdicts[heir.pk] = True
+    event = _lock_event(booking.event_id)
+    now = timezone.now()
+    if was_confirmed:
+        _check_cancel_deadline(event)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") - 1)
         event.seats_taken -= 1
-        _promote(event=event, locked=students, now=now)
+        if _event_terms(event) != _event_terms(snapshot.event):
+            verdicts = {}
+        _promote(event=event, locked=students, now=now, verdicts=verdicts)
     return booking
+
+
+def _check_cancel_deadline(event: Event) -> None:
+    hours = event.campaign.cancel_hours_before
+    deadline = event.starts_at - dt.timedelta(hours=hours)
+    if timezone.now() >= deadline:
+        message = ngettext(
+            "A booking can be cancelled until %(hours)s hour before the start; that time passed on %(deadline)s.",
+            "A booking can be cancelled until %(hours)s hours before the start; that time passed on %(deadline)s.",
+            hours,
+        )
+        raise BookingError(message % {"hours": hours, "deadline": _when(deadline)}, "cancel_deadline")
 
 
 def waitlist_promote(*, event: Event) -> list[Booking]:
@@ -388,7 +422,7 @@ def _waitlist_promote(*, event_id: int) -> list[Booking]:
     _set_lock_timeout()
     students = _lock_students(_queue_head(event_id))
     event = _lock_event(event_id)
-    return _promote(event=event, locked=students, now=timezone.now())
+    return _promote(event=event, locked=students, now=timezone.now(), verdicts={})
 
 
 def _queue_head(event_id: int) -> list[int]:
@@ -399,25 +433,52 @@ def _queue_head(event_id: int) -> list[int]:
     )
 
 
-def _promote(*, event: Event, locked: dict[int, Student], now: dt.datetime) -> list[Booking]:
+def _lock_heir(*, event: Event, exclude: int) -> Student | None:
+    """The waiting student who will get the seat a cancellation frees: the first in the queue who passes every rule
+    and whose row is free to lock now, locked and decided before the event lock.
+
+    SKIP LOCKED, never a wait: this runs after the cancelling student's lock, out of key order, so waiting here could
+    close a circle. A student skipped because they are busy (another cancellation is handing them a seat, or they are
+    booking elsewhere) keeps their place; see `_promote` for the seat nobody free could take."""
+    now = timezone.now()
+    queue = [pk for pk in _queue_head(event.pk) if pk != exclude]
+    waiting = {s.pk: s for s in Student.objects.filter(pk__in=queue)}
+    for student_id in queue:
+        if _refusal(actor=None, event=event, student=waiting[student_id], now=now, promotion=True) is not None:
+            continue
+        student = Student.objects.select_for_update(skip_locked=True).filter(pk=student_id).first()
+        if student is None:
+            continue
+        if _refusal(actor=None, event=event, student=student, now=timezone.now(), promotion=True) is None:
+            return student
+    return None
+
+
+def _promote(*, event: Event, locked: dict[int, Student], now: dt.datetime, verdicts: dict[int, bool]) -> list[Booking]:
     """Give the free seats of the locked `event` to the waiting list in order, skipping (and keeping in the queue)
-    those who fail a rule now. Runs inside the caller's transaction, after the student locks and the event lock."""
+    those who fail a rule now. Runs inside the caller's transaction, after the student locks and the event lock;
+    `verdicts` are decisions already taken for locked students against the same terms of the event."""
     free = event.capacity - event.seats_taken
     if free <= 0 or event.status != Event.Status.PUBLISHED or event.starts_at <= now:
         return []
     promoted: list[Booking] = []
+    busy_skipped = False
     queue = Booking.objects.filter(event=event, status=Booking.Status.WAITLISTED).order_by("created_at", "pk")
     for entry in queue.iterator():
         if len(promoted) == free:
             break
         student = locked.get(entry.student_id)
         if student is None:
-            # Behind the pre-locked head of the queue: waiting for this lock now, while holding the event, could close
-            # a circle with a transaction that holds the student and waits for the event. Take it only if it is free.
+            # Not locked up front: waiting for this lock now, while holding the event, could close a circle with a
+            # transaction that holds the student and waits for the event. Take it only if it is free.
             student = Student.objects.select_for_update(skip_locked=True).filter(pk=entry.student_id).first()
             if student is None:
+                busy_skipped = True
                 continue
-        if _refusal(actor=None, event=event, student=student, now=now, promotion=True) is not None:
+        eligible = verdicts.get(student.pk)
+        if eligible is None:
+            eligible = _refusal(actor=None, event=event, student=student, now=now, promotion=True) is None
+        if not eligible:
             continue
         Booking.objects.filter(pk=entry.pk, status=Booking.Status.WAITLISTED).update(status=Booking.Status.CONFIRMED)
         entry.status = Booking.Status.CONFIRMED
@@ -427,6 +488,12 @@ def _promote(*, event: Event, locked: dict[int, Student], now: dt.datetime) -> l
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + len(promoted))
         event.seats_taken += len(promoted)
         _notify_promoted(event=event, bookings=promoted)
+    if busy_skipped and len(promoted) < free:
+        # A seat is still free and someone eligible may be waiting behind a lock: try again once they are done, in
+        # a transaction of its own that may wait for them (students first, then the event).
+        from ..tasks.bookings import promote_waitlist
+
+        transaction.on_commit(partial(promote_waitlist.delay, event_id=event.pk), robust=True)
     return promoted
 
 

@@ -1,0 +1,112 @@
+"""Booking emails: who is told (each person once), only after the commit, retried while the mail server is away."""
+
+import datetime as dt
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from bilet.models import User
+from participants.tests.factories import GuardianFactory
+from regions.tests.factories import UserFactory
+from venues.models import Booking
+from venues.services.bookings import booking_cancel, booking_create
+from venues.services.notifications import event_email_context, notify_students, recipient_emails
+from venues.tasks import notifications as notification_tasks
+from venues.tasks.notifications import send_notification_email
+from venues.tests.factories import EventFactory
+
+
+def test_students_and_guardians_each_once(world):
+    # The sibling has no account; the guardian of both is named once.
+    assert recipient_emails(student_ids=[world.a.student.pk, world.a.sibling.pk]) == [
+        "guardian71@test.example", "student71@test.example",
+    ]
+
+
+def test_anonymised_students_and_inactive_accounts_are_not_written_to(world):
+    world.a.other_student.anonymised_at = timezone.now()
+    world.a.other_student.save()
+    User.objects.filter(pk=world.b.guardian.user.pk).update(is_active=False)
+    assert recipient_emails(student_ids=[world.a.other_student.pk, world.b.student.pk]) == ["student67@test.example"]
+
+
+def test_notify_students_sends_after_the_commit(world, django_capture_on_commit_callbacks):
+    context = event_email_context(world.a.event) | {"students": [world.a.student.full_name]}
+    with django_capture_on_commit_callbacks(execute=True):
+        addresses = notify_students(
+            student_ids=[world.a.student.pk], subject="Тема", template_name="venues/email/waitlist_promoted.txt",
+            context=context,
+        )
+        assert mail.outbox == []
+    assert addresses == ["guardian71@test.example", "student71@test.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == addresses
+    body = mail.outbox[0].body
+    assert body.startswith("Здравствуйте!")
+    assert world.a.event.title in body and world.a.event.address in body
+    assert "Мои записи" in body
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notify_students(student_ids=[world.a.student.pk], subject="Тема",
+                            template_name="venues/email/waitlist_promoted.txt",
+                            context=event_email_context(world.a.event) | {"students": []})
+            raise RuntimeError
+    assert mail.outbox == []
+
+
+def test_the_task_retries_on_smtp_and_connection_errors():
+    assert set(send_notification_email.autoretry_for) >= {OSError}
+    assert any(issubclass(SMTPServerDisconnected, e) for e in send_notification_email.autoretry_for)
+    assert send_notification_email.retry_backoff is True
+    assert send_notification_email.max_retries == 8
+
+
+def test_a_transient_smtp_failure_is_retried_until_sent(world, monkeypatch, settings):
+    calls = []
+    real_send = notification_tasks.send_mail
+
+    def flaky(*args, **kwargs):
+        calls.append(args[3][0])
+        if len(calls) == 1:
+            raise SMTPServerDisconnected("the server went away")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(notification_tasks, "send_mail", flaky)
+    context = event_email_context(world.a.event) | {"students": ["Иванова Анна"]}
+    # In-process (apply), Celery runs the retry at once instead of after the back-off a worker would wait.
+    result = send_notification_email.apply(kwargs={
+        "recipient": "guardian71@test.example", "subject": "Тема",
+        "template_name": "venues/email/waitlist_promoted.txt", "context": context,
+    }, throw=False)
+    assert result.successful()
+    assert calls == ["guardian71@test.example"] * 2
+    assert [m.to for m in mail.outbox] == [["guardian71@test.example"]]
+
+
+def test_email_context_is_plain_data(world):
+    context = event_email_context(world.a.other_event)
+    assert context["place"] == "https://video.example/room"
+    assert context["mode"] == "онлайн"
+    assert all(isinstance(value, (str, int)) for value in context.values())
+
+
+@pytest.mark.celery_worker
+def test_promotion_email_goes_through_the_real_worker(celery_worker, world):
+    """CI: the freed seat's email travels through Redis to a worker process and arrives in Russian."""
+    event = EventFactory(venue=world.a.venue, campaign=world.campaign, online=True, capacity=1,
+                         starts_at=timezone.now() + dt.timedelta(days=9), title="Сварка будущего")
+    holder = booking_create(actor=world.a.other_student.user, event=event, student=world.a.other_student)
+    booking_create(actor=world.a.guardian.user, event=event, student=world.a.sibling)
+    GuardianFactory(user=UserFactory(email="father71@test.example"), children=[world.a.sibling])
+    booking_cancel(actor=world.a.other_student.user, booking=holder)
+    assert Booking.objects.get(event=event, student=world.a.sibling).status == "confirmed"
+    messages = celery_worker.read_mail(count=2)
+    assert sorted(m["To"] for m in messages) == ["father71@test.example", "guardian71@test.example"]
+    for message in messages:
+        assert message["Subject"] == "Для вас освободилось место: «Сварка будущего»"
+        assert world.a.sibling.full_name in message.get_content()
