@@ -72,3 +72,25 @@ def test_students_list_works_without_javascript(browser, live_server, world):
     assert "grade=8" in page.url and "q=" in page.url
     assert page.locator(".list-total").inner_text() == "Найдено: 1"
     context.close()
+
+
+def test_every_directory_page_is_accessible(page, live_server, world, axe):
+    from bilet.services import personal_data_access_record
+
+    personal_data_access_record(user=world.a.coordinator.user, kind="export", what="Участники (CSV)", row_count=3)
+    pages = {
+        world.a.coordinator.user.email: [
+            "/municipalities/", f"/municipalities/{world.a.municipality.pk}/", "/schools/",
+            f"/schools/{world.a.school.pk}/", "/navigators/", f"/navigators/{world.a.navigator.pk}/",
+            f"/students/{world.a.student.pk}/", "/venues/", f"/venues/{world.a.venue.pk}/", "/mentors/",
+            f"/mentors/{world.a.mentor.pk}/", "/students/?grade=5",
+        ],
+        world.operator.email: ["/personal-data-log/", "/schools/?region=" + str(world.b.region.pk)],
+    }
+    for email, urls in pages.items():
+        page.context.clear_cookies()
+        _sign_in(page, live_server, email)
+        for url in urls:
+            response = page.goto(f"{live_server.url}{url}")
+            assert response.status == 200, url
+            axe(page)
