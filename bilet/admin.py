@@ -2,21 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import ReadOnlyAdminMixin
+from .admin_mixins import BigTableAdminMixin, PersonSearchMixin, ReadOnlyAdminMixin
 from .models import PersonalDataAccess, SignInAttempt, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonSearchMixin, BigTableAdminMixin, DjangoUserAdmin):
     """Accounts sign in by email; roles are records of their apps (a coordinator, a navigator, …), not flags here."""
 
     list_display = ("email", "last_name", "first_name", "middle_name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_superuser", "is_active")
-    search_fields = ("email", "last_name", "first_name", "phone")
+    search_fields = ("email", "last_name", "first_name")
+    person_email_field = "email"
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
-    # A million students have accounts: the page count is estimated, not counted on every page.
-    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("last_name", "first_name", "middle_name", "phone")}),
@@ -41,11 +40,9 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SignInAttempt)
-class SignInAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SignInAttemptAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "email", "succeeded", "user", "ip_address", "user_agent")
     list_filter = ("succeeded", "created_at")
     list_select_related = ("user",)
     search_fields = ("email", "ip_address")
-    date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    show_full_result_count = False

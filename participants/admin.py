@@ -1,18 +1,44 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from bilet.admin_mixins import PersonalDataExportMixin, PortalExportMixin, PortalImportExportMixin
+from bilet.admin_mixins import (
+    BigTableAdminMixin,
+    PersonalDataExportMixin,
+    PersonSearchMixin,
+    PortalExportMixin,
+    PortalImportExportMixin,
+)
 from bilet.models import User
 from bilet.resources import export_resource
 
 from . import resources
+from regions.models import GRADE_MAX, GRADE_MIN
+
 from .models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
 
 # A region has 10,000+ students and the country a million: student and user fields are autocompletes, never a
-# select of every row, and the big lists estimate their page count instead of counting the table twice per page.
+# select of every row; the big lists estimate their page count, are ordered along their indexes, search people by
+# name prefix or whole email (PersonSearchMixin), and filter only on their own columns: a filter through a join
+# (bookings of a region) with a LIMIT would walk the whole table.
+
+
+class GradeFilter(admin.SimpleListFilter):
+    """The project's grades, without a SELECT DISTINCT over a million students."""
+
+    title = _("grade")
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        return [(str(grade), str(grade)) for grade in range(GRADE_MIN, GRADE_MAX + 1)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(grade=self.value())
+        return queryset
 
 
 @admin.register(Navigator)
-class NavigatorAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+class NavigatorAdmin(BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
     resource_classes = [resources.NavigatorResource]
     list_display = ("user", "school", "region", "position", "training_completed_on", "created_at")
     list_filter = ("region", ("training_completed_on", admin.EmptyFieldListFilter))
@@ -20,8 +46,7 @@ class NavigatorAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.Mod
     search_fields = ("user__email", "user__last_name", "user__first_name", "school__short_name")
     autocomplete_fields = ("user", "school", "region")
     readonly_fields = ("created_at",)
-    ordering = ("region__name", "school__short_name", "user__last_name")
-    show_full_result_count = False
+    ordering = ("region", "school")
 
 
 class ConsentInline(admin.TabularInline):
@@ -49,18 +74,20 @@ class GuardianshipInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+class StudentAdmin(
+    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [resources.StudentResource]
     list_display = ("full_name", "grade_label", "school", "municipality", "region", "nosology", "created_at")
-    list_filter = ("region", "grade", "nosology", ("anonymised_at", admin.EmptyFieldListFilter))
+    list_filter = ("region", GradeFilter, "nosology", ("anonymised_at", admin.EmptyFieldListFilter))
     list_select_related = ("school", "municipality", "region", "nosology")
     search_fields = ("last_name", "first_name", "middle_name", "user__email", "school__short_name")
     autocomplete_fields = ("user", "school", "registered_by")
     # The region and municipality are the school's: shown, never typed (kept in step by the import and the services).
     readonly_fields = ("region", "municipality", "created_at", "anonymised_at")
-    ordering = ("region__name", "last_name", "first_name")
+    # Along the index (region, last_name, first_name).
+    ordering = ("region", "last_name", "first_name")
     inlines = [ConsentInline, DiagnosticResultInline, GuardianshipInline]
-    show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
         obj.region_id = obj.school.region_id
@@ -77,7 +104,8 @@ class StudentAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.Model
 
 
 @admin.register(Guardian)
-class GuardianAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class GuardianAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+    person_name_fields = ("user__last_name", "user__first_name", "user__middle_name")
     resource_classes = [export_resource(Guardian, ["id", "user"], related={
         "email": ("user__email", User._meta.get_field("email").verbose_name),
         "phone": ("user__phone", User._meta.get_field("phone").verbose_name),
@@ -86,9 +114,8 @@ class GuardianAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin
     list_select_related = ("user",)
     search_fields = ("user__email", "user__last_name", "user__first_name", "user__phone")
     autocomplete_fields = ("user",)
-    ordering = ("user__last_name", "user__first_name")
+    ordering = ("-id",)
     inlines = [GuardianshipInline]
-    show_full_result_count = False
 
     @admin.display(description=User._meta.get_field("email").verbose_name, ordering="user__email")
     def user_email(self, obj):
@@ -100,42 +127,48 @@ class GuardianAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin):
+class GuardianshipAdmin(
+    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin
+):
+    # A child's name or a parent's email.
+    person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
+    person_email_field = "guardian__user__email"
     resource_classes = [resources.GuardianshipResource]
     list_display = ("guardian", "student", "relation")
-    list_filter = ("relation", "student__region")
+    list_filter = ("relation",)
     list_select_related = ("guardian__user", "student")
     search_fields = ("guardian__user__email", "guardian__user__last_name", "student__last_name")
     autocomplete_fields = ("guardian", "student")
-    ordering = ("guardian__user__last_name",)
-    show_full_result_count = False
+    ordering = ("-id",)
 
 
 @admin.register(Consent)
-class ConsentAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class ConsentAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+    person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
+    person_email_field = "guardian__user__email"
     resource_classes = [export_resource(Consent, [
         "id", "student", "guardian", "given_by_name", "given_at", "method", "paper_received_on", "withdrawn_at",
     ])]
     list_display = ("student", "given_by_name", "given_at", "method", "paper_received_on", "withdrawn_at")
     list_filter = (
         "method", ("withdrawn_at", admin.EmptyFieldListFilter), ("paper_received_on", admin.EmptyFieldListFilter),
-        "student__region",
     )
     list_select_related = ("student",)
     search_fields = ("student__last_name", "student__first_name", "given_by_name", "guardian__user__email")
     autocomplete_fields = ("student", "guardian", "paper_received_by", "withdrawn_by")
-    date_hierarchy = "given_at"
-    ordering = ("-given_at",)
-    show_full_result_count = False
+    ordering = ("-id",)
 
 
 @admin.register(DiagnosticResult)
-class DiagnosticResultAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class DiagnosticResultAdmin(
+    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin
+):
+    person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
+    person_email_field = "student__user__email"
     resource_classes = [export_resource(DiagnosticResult, ["id", "student", "stage", "completed_at", "result"])]
     list_display = ("student", "stage", "completed_at")
-    list_filter = ("stage", "student__region")
+    list_filter = ("stage",)
     list_select_related = ("student",)
     search_fields = ("student__last_name", "student__first_name")
     autocomplete_fields = ("student",)
-    ordering = ("student__last_name", "stage")
-    show_full_result_count = False
+    ordering = ("student", "stage")

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bilet.admin_mixins import PersonalDataExportMixin, PortalExportMixin, PortalImportExportMixin, ReadOnlyAdminMixin
+from bilet.admin_mixins import (
+    BigTableAdminMixin,
+    PersonalDataExportMixin,
+    PersonSearchMixin,
+    PortalExportMixin,
+    PortalImportExportMixin,
+    ReadOnlyAdminMixin,
+)
 from bilet.resources import export_resource
 
 from . import resources
@@ -32,7 +39,7 @@ class VenueAdmin(PortalImportExportMixin, admin.ModelAdmin):
     search_fields = ("short_name", "name", "inn", "licence_number", "address")
     autocomplete_fields = ("region", "municipality")
     filter_horizontal = ("accessible_for",)
-    ordering = ("region__name", "short_name")
+    ordering = ("region", "short_name")
     inlines = [VenueCampaignInline, VenueStaffInline]
 
 
@@ -72,7 +79,7 @@ class MentorAdmin(PortalImportExportMixin, admin.ModelAdmin):
     list_select_related = ("region",)
     search_fields = ("last_name", "first_name", "middle_name", "organisation", "email", "user__email")
     autocomplete_fields = ("user", "region", "competencies", "venues")
-    ordering = ("last_name", "first_name")
+    ordering = ("region", "last_name")
     inlines = [MentorDocumentInline]
 
     @admin.display(description=_("mentor"), ordering="last_name")
@@ -111,55 +118,62 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PortalExportMixin, admin.ModelAdmin):
+class EventAdmin(BigTableAdminMixin, PortalExportMixin, admin.ModelAdmin):
     resource_classes = [export_resource(Event, [
         "id", "title", "venue", "region", "campaign", "competency", "level", "mode", "address", "online_url",
         "starts_at", "ends_at", "capacity", "seats_taken", "grade_min", "grade_max", "status",
     ])]
     list_display = ("title", "venue", "region", "starts_at", "level", "mode", "capacity", "seats_taken", "status")
-    list_filter = ("status", "mode", "level", "region", "campaign", "competency")
+    list_filter = ("status", "mode", "level", "starts_at", "region", "campaign", "competency")
     list_select_related = ("venue", "region")
     search_fields = ("title", "venue__short_name", "venue__inn")
     autocomplete_fields = ("venue", "region", "competency", "mentors")
     filter_horizontal = ("accessible_for",)
-    date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
     # Seats and the workflow's timestamps are kept by the services (booking under a row lock, approval, attendance).
     readonly_fields = (
         "seats_taken", "created_by", "created_at", "submitted_at", "published_at", "attendance_marked_at",
     )
     inlines = [BookingInline]
-    show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class BookingAdmin(
+    PersonSearchMixin, BigTableAdminMixin, ReadOnlyAdminMixin, PersonalDataExportMixin, PortalExportMixin,
+    admin.ModelAdmin,
+):
     """Bookings to read and export; every change goes through the booking service, which guards capacity."""
 
     resource_classes = [export_resource(Booking, ["id", "event", "student", "status", "created_at", "cancelled_at"])]
     list_display = ("student", "event", "status", "created_at", "cancelled_at")
-    list_filter = ("status", "event__mode", "event__region")
+    person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
+    person_email_field = "student__user__email"
+    # Filters on the booking's own columns only: a region filter through the event with the newest-first LIMIT
+    # walks two million rows (measured: 2 s); an event's bookings are one click away from the event.
+    list_filter = ("status", "event__mode")
     list_select_related = ("student", "event")
     search_fields = ("student__last_name", "student__first_name", "event__title")
     raw_id_fields = ("event", "student", "booked_by")
-    date_hierarchy = "created_at"
-    ordering = ("-created_at",)
-    show_full_result_count = False
+    # Two million rows: newest first along the primary key, no date hierarchy (it scans the table for its dates).
+    ordering = ("-id",)
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class RecommendationAdmin(
+    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin
+):
+    person_name_fields = ("booking__student__last_name", "booking__student__first_name", "booking__student__middle_name")
+    person_email_field = "booking__student__user__email"
     resource_classes = [export_resource(Recommendation, ["id", "mentor", "competency", "text", "created_at"], related={
         "student": ("booking__student__full_name", Booking._meta.get_field("student").verbose_name),
         "event": ("booking__event__title", Booking._meta.get_field("event").verbose_name),
     })]
     list_display = ("booking", "mentor", "competency", "created_at", "updated_at")
-    list_filter = ("competency", "mentor__region")
+    list_filter = ("competency",)
     list_select_related = ("booking__student", "booking__event", "mentor", "competency")
     search_fields = ("booking__student__last_name", "mentor__last_name", "text")
     raw_id_fields = ("booking",)
     autocomplete_fields = ("mentor", "competency")
     readonly_fields = ("created_at", "updated_at")
-    ordering = ("-created_at",)
-    show_full_result_count = False
+    ordering = ("-id",)

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bilet.models import PersonalDataAccess, SignInAttempt
+from bilet.models import PersonalDataAccess, SignInAttempt, User
 from participants.models import DiagnosticResult, Student
 from participants.tests.factories import StudentFactory
 from regions.models import Appeal, CampaignStage, RegionTarget, RoadmapItem
@@ -200,3 +200,54 @@ def test_big_lists_use_a_fixed_number_of_queries(client, world, django_assert_ma
             BookingFactory(event=world.b.other_event, student=StudentFactory(school=world.b.school))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unfiltered_big_list_estimates_its_count_and_a_filtered_one_counts(client, world, require_postgres, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bilet.admin_mixins import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participants_student")
+    client.force_login(world.operator)
+    with CaptureQueriesContext(connection) as unfiltered:
+        response = client.get(_url(Student, "changelist"))
+    sql = " ".join(q["sql"] for q in unfiltered.captured_queries)
+    assert "reltuples" in sql and 'COUNT(*) AS "__count" FROM "participants_student"' not in sql
+    assert response.context["cl"].result_count == Student.objects.count()
+    with CaptureQueriesContext(connection) as filtered:
+        response = client.get(_url(Student, "changelist"), {"grade": "8"})
+    sql = " ".join(q["sql"] for q in filtered.captured_queries)
+    assert "reltuples" not in sql
+    assert response.context["cl"].result_count == Student.objects.filter(grade=8).count()
+
+
+@pytest.mark.django_db
+def test_grade_filter_offers_the_project_grades(client, world):
+    client.force_login(world.operator)
+    StudentFactory(school=world.a.school, grade=11, last_name="Выпускникова")
+    response = client.get(_url(Student, "changelist"), {"grade": "11"})
+    assert [s.last_name for s in response.context["cl"].result_list] == ["Выпускникова"]
+    assert "?grade=6" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_person_search_by_name_prefix_in_any_case_or_by_whole_email(client, world):
+    client.force_login(world.operator)
+    url = _url(Student, "changelist")
+    namesake = StudentFactory(school=world.b.school, last_name=world.a.student.last_name, first_name="Другая")
+
+    def found(q):
+        return set(client.get(url, {"q": q}).context["cl"].result_list)
+
+    last_name = world.a.student.last_name
+    assert found(last_name.lower()) == {world.a.student, namesake}
+    assert found(last_name[:-1]) == {world.a.student, namesake}  # «Студентова7» is the start of «Студентова71»
+    assert found(f"{last_name} {world.a.student.first_name}") == {world.a.student}
+    assert found("STUDENT71@test.example") == {world.a.student}
+    assert found("student71@test") == set()  # an address is matched whole, never a part of everyone's
+    users = client.get(_url(User, "changelist"), {"q": "Coordinator67@Test.Example"}).context["cl"].result_list
+    assert list(users) == [world.b.coordinator.user]
