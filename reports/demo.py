@@ -135,8 +135,8 @@ class DemoBuilder:
         if user.password != self.password_hash:
             user.password = self.password_hash
             user.save(update_fields=["password"])
-        label = str(ROLE_LABELS[role])
-        self.logins.append(Login(email, DEMO_PASSWORD, f"{label} ({region_name or _('all regions')})"))
+        where = region_name or _("all regions")
+        self.logins.append(Login(email, DEMO_PASSWORD, f"{ROLE_LABELS[role]} ({where})"))
         return user
 
     def at(self, days: int, hour: float) -> dt.datetime:

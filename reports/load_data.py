@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bilet.models import User
 from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
@@ -137,9 +138,10 @@ class Progress:
         now = now or time.monotonic()
         self.last_shown = now
         rate = self.total / max(now - self.started, 1e-9)
+        total, per_second = pgettext("load data progress", "total"), _("rows/s")
         self.stream.write(
-            f"\r{self.label[:34]:<34} {self.table_rows:>11,} | {_('total')} {self.total:>11,} | "
-            f"{rate:>9,.0f} {_('rows/s')}   {end}"
+            f"\r{self.label[:34]:<34} {self.table_rows:>11,} | {total} {self.total:>11,} | "
+            f"{rate:>9,.0f} {per_second}   {end}"
         )
         self.stream.flush()
 
