@@ -6,9 +6,11 @@ queries whatever the number of regions, schools or students.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -48,14 +50,26 @@ def _count(qs: QuerySet, outer: str, counted=None):
     return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
 
 
-def _diagnostics_complete() -> QuerySet[DiagnosticResult]:
-    # One stage-3 row per student who also has stages 1 and 2 (one row per student and stage is unique), so
-    # counting these rows counts students who completed all three stages.
-    return (
-        DiagnosticResult.objects.filter(stage=3)
-        .filter(student__diagnostics__stage=1)
-        .filter(student__diagnostics__stage=2)
+# The two counts below probe each student of the region (or school) through an index, with correlated scalar
+# subqueries on purpose: written as EXISTS, PostgreSQL turns them into a semi-join that hashes the whole consent
+# (or diagnostics) table for one region — 0.2 s at 200,000 students, and growing with the country, not the region.
+
+
+def _students_with_consent() -> QuerySet[Student]:
+    in_force = Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True).order_by().values("pk")[:1]
+    return Student.objects.annotate(consent_in_force=Subquery(in_force)).filter(consent_in_force__isnull=False)
+
+
+def _students_with_all_diagnostics() -> QuerySet[Student]:
+    # One row per student and stage is unique: three rows mean stages 1, 2 and 3 are done.
+    stages = (
+        DiagnosticResult.objects.filter(student=OuterRef("pk"))
+        .order_by()
+        .values("student")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    return Student.objects.annotate(stages_done=Subquery(stages, output_field=IntegerField())).filter(stages_done=3)
 
 
 # --- regions: coordinator, curator, operator --------------------------------------------------------------------
@@ -81,6 +95,7 @@ class RegionFigures:
     figures: list[Figure]
     target: RegionTarget | None = None
     chart: dict | None = None
+    as_of: dt.datetime | None = None
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -118,48 +133,108 @@ REGION_FIGURES = [
 TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics", "trial_students": "trials"}
 
 
-def _region_annotations(campaign: Campaign | None, now: dt.datetime) -> dict:
-    annotations = {
-        "municipalities": _count(Municipality.objects.all(), "region"),
-        "schools": _count(School.objects.all(), "region"),
-        "navigators": _count(Navigator.objects.all(), "region"),
-        "students": _count(Student.objects.all(), "region"),
-        "consents": _count(Consent.objects.filter(withdrawn_at__isnull=True), "student__region"),
-        "diagnostics": _count(_diagnostics_complete(), "student__region"),
-        "venues": _count(Venue.objects.all(), "region"),
-        "events_upcoming": _count(Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now), "region"),
-        "events_submitted": _count(Event.objects.filter(status=Event.Status.SUBMITTED), "region"),
+# A region's figures are read in one of two shapes, chosen by how many regions a page shows:
+# - PROBE (a coordinator, a curator of a few regions): one query, a correlated COUNT per figure that reaches only
+#   that region's rows through indexes — ~15 ms for a region of 2,000 students on PostgreSQL;
+# - SCAN (the operator, a curator of many regions): one GROUP BY region query per figure that reads each table
+#   once, instead of 89 regions × index probes (5.2 s → 1.1 s for 89 regions and 200,000 students). The national
+#   figures then stay in the cache (Redis in production) for SCAN_CACHE_SECONDS: the page says as of when.
+PROBE_MAX_REGIONS = 5
+SCAN_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Metric:
+    rows: QuerySet
+    region_path: str
+    counted: object = None  # an aggregate; COUNT(*) when None
+    # the same count for the SCAN shape, where it differs (a join that hashes once instead of a probe per row)
+    scan_rows: QuerySet | None = None
+    scan_region_path: str | None = None
+
+
+def _metrics(campaign: Campaign | None, now: dt.datetime) -> dict[str, Metric]:
+    complete = DiagnosticResult.objects.order_by().values("student").annotate(n=Count("*")).filter(n=3)
+    metrics = {
+        "municipalities": Metric(Municipality.objects.all(), "region"),
+        "schools": Metric(School.objects.all(), "region"),
+        "navigators": Metric(Navigator.objects.all(), "region"),
+        "students": Metric(Student.objects.all(), "region"),
+        "consents": Metric(
+            _students_with_consent(), "region",
+            scan_rows=Consent.objects.filter(withdrawn_at__isnull=True), scan_region_path="student__region",
+        ),
+        "diagnostics": Metric(
+            _students_with_all_diagnostics(), "region",
+            scan_rows=Student.objects.filter(pk__in=complete.values("student")),
+        ),
+        "venues": Metric(Venue.objects.all(), "region"),
+        "events_upcoming": Metric(Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now), "region"),
+        "events_submitted": Metric(Event.objects.filter(status=Event.Status.SUBMITTED), "region"),
     }
     if campaign is not None:
-        campaign_events = Q(event__campaign=campaign)
-        annotations |= {
-            "venues_signed": _count(
+        campaign_bookings = Booking.objects.filter(event__campaign=campaign)
+        metrics |= {
+            "venues_signed": Metric(
                 VenueCampaign.objects.filter(campaign=campaign, contract_status=VenueCampaign.ContractStatus.SIGNED),
                 "venue__region",
             ),
-            "bookings": _count(
-                Booking.objects.filter(campaign_events, status=Booking.Status.CONFIRMED), "event__region"
-            ),
-            "trial_students": _count(
-                Booking.objects.filter(campaign_events, status=Booking.Status.ATTENDED),
-                "event__region",
+            "bookings": Metric(campaign_bookings.filter(status=Booking.Status.CONFIRMED), "event__region"),
+            "trial_students": Metric(
+                campaign_bookings.filter(status=Booking.Status.ATTENDED), "event__region",
                 Count("student", distinct=True),
             ),
         }
-    return annotations
+    return metrics
+
+
+def _probe(regions: QuerySet[Region], metrics: dict[str, Metric]) -> dict[int, dict[str, int]]:
+    # "n_" keeps the annotations clear of the reverse relations (region.schools, region.students, …)
+    annotations = {f"n_{key}": _count(m.rows, m.region_path, m.counted) for key, m in metrics.items()}
+    rows = regions.annotate(**annotations).values("pk", *annotations)
+    return {row["pk"]: {key: row[f"n_{key}"] for key in metrics} for row in rows}
+
+
+def _scan(region_ids: list[int], metrics: dict[str, Metric]) -> dict[int, dict[str, int]]:
+    values = {pk: dict.fromkeys(metrics, 0) for pk in region_ids}
+    for key, m in metrics.items():
+        rows = m.scan_rows if m.scan_rows is not None else m.rows
+        path = m.scan_region_path or m.region_path
+        grouped = (
+            rows.filter(**{f"{path}__in": region_ids})
+            .order_by()
+            .values(path)
+            .annotate(n=m.counted if m.counted is not None else Count("*"))
+        )
+        for row in grouped:
+            values[row[path]][key] = row["n"]
+    return values
 
 
 def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[RegionFigures]:
-    """The figures of each region the user may see (restricted to `region_ids` when given), in two queries."""
-    now = timezone.now()
+    """The figures of each region the user may see (restricted to `region_ids` when given), in a fixed number of
+    queries whatever the number of rows."""
     regions = region_list(user=user)
     if region_ids is not None:
         regions = regions.filter(id__in=region_ids)
-    # "n_" keeps the annotations clear of the reverse relations (region.schools, region.students, …)
-    annotations = {f"n_{key}": value for key, value in _region_annotations(campaign, now).items()}
-    regions = list(regions.annotate(**annotations).order_by("name"))
+    regions = list(regions.order_by("name"))
+    if not regions:
+        return []
+    now = timezone.now()
+    metrics = _metrics(campaign, now)
+    region_ids = sorted(r.pk for r in regions)
+    if len(regions) <= PROBE_MAX_REGIONS:
+        values, as_of = _probe(Region.objects.filter(pk__in=region_ids), metrics), now
+    else:
+        digest = hashlib.sha256(",".join(map(str, region_ids)).encode()).hexdigest()[:16]
+        cache_key = f"reports:home:scan:v1:{campaign.pk if campaign else 0}:{digest}"
+        cached = cache.get(cache_key)
+        if cached is None:
+            cached = (_scan(region_ids, metrics), now)
+            cache.set(cache_key, cached, SCAN_CACHE_SECONDS)
+        values, as_of = cached
     targets = {}
-    if campaign is not None and regions:
+    if campaign is not None:
         targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=campaign, region__in=regions)}
     urls = {name: url_or_none(name) for *_labels, name in REGION_FIGURES if name}
     result = []
@@ -167,12 +242,11 @@ def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[
         target = targets.get(region.pk)
         figures = []
         for key, label, short_label, url_name in REGION_FIGURES:
-            if not hasattr(region, f"n_{key}"):
+            if key not in metrics:
                 continue  # campaign figures when there is no current campaign
             plan = getattr(target, TARGETS[key]) if target is not None and key in TARGETS else None
-            value = getattr(region, f"n_{key}")
-            figures.append(Figure(key, label, short_label, value, urls.get(url_name), plan or None))
-        result.append(RegionFigures(region=region, figures=figures, target=target))
+            figures.append(Figure(key, label, short_label, values[region.pk][key], urls.get(url_name), plan or None))
+        result.append(RegionFigures(region=region, figures=figures, target=target, as_of=as_of))
     return result
 
 
@@ -255,8 +329,8 @@ def navigator_schools(*, user, campaign: Campaign | None) -> list[School]:
     roles = get_roles(user)
     annotations = {
         "students_count": _count(Student.objects.all(), "school"),
-        "consents_count": _count(Consent.objects.filter(withdrawn_at__isnull=True), "student__school"),
-        "diagnostics_count": _count(_diagnostics_complete(), "student__school"),
+        "consents_count": _count(_students_with_consent(), "school"),
+        "diagnostics_count": _count(_students_with_all_diagnostics(), "school"),
         "navigators_count": _count(Navigator.objects.all(), "school"),
         "registered_by_me": _count(Student.objects.filter(registered_by__user=user), "school"),
     }
