@@ -7,11 +7,14 @@ Filter state lives in the query string, so a page can be bookmarked, shared and 
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 import django_filters
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -244,6 +247,22 @@ class DirectoryListView(LoginRequiredMixin, View):
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+def roles_required(allowed: Callable[[Roles], bool]):
+    """A view for signed-in users whose roles pass `allowed`; anyone else signed in gets 404, like an outsider."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(get_roles(request.user)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def region_roles(roles: Roles) -> bool:

@@ -1,9 +1,8 @@
 """Directories of navigators and students (issue 3 §6) and the export of students' personal data (§5)."""
 
 import django_filters
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from bilet.lists import DirectoryListView, build_listing, region_roles, related_count
+from bilet.lists import DirectoryListView, build_listing, region_roles, related_count, roles_required
 from bilet.models import PersonalDataAccess
 from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
@@ -87,10 +86,8 @@ class NavigatorListView(DirectoryListView):
         with_navigator_quota(rows)
 
 
-@login_required
+@roles_required(navigator_roles)
 def navigator_detail(request, pk: int):
-    if not navigator_roles(get_roles(request.user)):
-        raise Http404
     navigator = get_object_or_404(navigator_rows(navigator_list(user=request.user)), pk=pk)
     with_navigator_quota([navigator])
     students = (
@@ -189,10 +186,8 @@ class StudentListView(DirectoryListView):
         return student_rows(student_list(user=self.request.user))
 
 
-@login_required
+@roles_required(navigator_roles)
 def student_detail(request, pk: int):
-    if not navigator_roles(get_roles(request.user)):
-        raise Http404
     student = get_object_or_404(student_rows(student_list(user=request.user)), pk=pk)
     context = {
         "student": student,
@@ -225,12 +220,10 @@ def _scope_label(user) -> str:
     return "; ".join(parts)
 
 
-@login_required
+@roles_required(navigator_roles)
 @require_GET
 def student_export(request, fmt: str):
     """The students of the list, with the list's filters, search and order, as XLSX or CSV; each export is logged."""
-    if not navigator_roles(get_roles(request.user)):
-        raise Http404
     listing = build_listing(
         request, student_rows(student_list(user=request.user)),
         filterset_class=StudentFilterSet, sort_keys=STUDENT_SORT_KEYS, default_sort="name",

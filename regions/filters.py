@@ -54,21 +54,23 @@ class PlaceFilterSet(DirectoryFilterSet):
         form = self.form
         region_id = chosen_pk(form, "region") if "region" in form.fields else None
         municipality_id = chosen_pk(form, "municipality") if "municipality" in form.fields else None
-        if "municipality" in form.fields:
-            shown = form.fields["municipality"].queryset
-            if region_id:
-                shown = shown.filter(region_id=region_id)
+        # Each select offers the places inside the nearest place chosen above it; with nothing chosen, operator staff
+        # (the whole country) get a hint instead of thousands of options.
+        narrowing = {
+            "municipality": ([("region_id", region_id)], _("Choose a region to see its municipalities.")),
+            "school": (
+                [("municipality_id", municipality_id), ("region_id", region_id)],
+                _("Choose a region or a municipality to see its schools."),
+            ),
+        }
+        for name, (parents, hint) in narrowing.items():
+            if name not in form.fields:
+                continue
+            shown = form.fields[name].queryset
+            parent = next(((column, pk) for column, pk in parents if pk), None)
+            if parent:
+                shown = shown.filter(**{parent[0]: parent[1]})
             elif wide:
                 shown = shown.none()
-                form.fields["municipality"].help_text = _("Choose a region to see its municipalities.")
-            offer_choices(form, "municipality", shown)
-        if "school" in form.fields:
-            shown = form.fields["school"].queryset
-            if municipality_id:
-                shown = shown.filter(municipality_id=municipality_id)
-            elif region_id:
-                shown = shown.filter(region_id=region_id)
-            elif wide:
-                shown = shown.none()
-                form.fields["school"].help_text = _("Choose a region or a municipality to see its schools.")
-            offer_choices(form, "school", shown)
+                form.fields[name].help_text = hint
+            offer_choices(form, name, shown)

@@ -1,13 +1,10 @@
 """Directories of a region: municipalities and schools (issue 3 §6), scoped by the selectors."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from bilet.lists import DirectoryListView, region_roles, related_count
-from bilet.roles import get_roles
+from bilet.lists import DirectoryListView, region_roles, related_count, roles_required
 
 from .filters import PlaceFilterSet, municipality_filter, region_filter
 from .models import Municipality, School
@@ -59,10 +56,8 @@ class MunicipalityListView(DirectoryListView):
         return municipality_rows(municipality_list(user=self.request.user))
 
 
-@login_required
+@roles_required(region_roles)
 def municipality_detail(request, pk: int):
-    if not region_roles(get_roles(request.user)):
-        raise Http404
     municipality = get_object_or_404(municipality_rows(municipality_list(user=request.user)), pk=pk)
     schools = with_quota(
         list(
@@ -72,6 +67,11 @@ def municipality_detail(request, pk: int):
         )
     )
     return render(request, "regions/municipality_detail.html", {"municipality": municipality, "schools": schools})
+
+
+def school_roles(roles) -> bool:
+    """Region roles, and navigators for their own school."""
+    return region_roles(roles) or bool(roles.navigator_school_ids)
 
 
 class SchoolFilterSet(PlaceFilterSet):
@@ -113,7 +113,7 @@ class SchoolListView(DirectoryListView):
     default_sort = "name"
 
     def allowed(self, roles):
-        return region_roles(roles) or bool(roles.navigator_school_ids)
+        return school_roles(roles)
 
     def get_queryset(self):
         return school_rows(school_list(user=self.request.user))
@@ -122,11 +122,8 @@ class SchoolListView(DirectoryListView):
         with_quota(rows)
 
 
-@login_required
+@roles_required(school_roles)
 def school_detail(request, pk: int):
-    roles = get_roles(request.user)
-    if not (region_roles(roles) or roles.navigator_school_ids):
-        raise Http404
     school = get_object_or_404(school_rows(school_list(user=request.user)), pk=pk)
     with_quota([school])
     navigators = (

@@ -4,11 +4,10 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bilet.tests.directory import get_as as _get, listed_set as _rows, queries_of as _queries
 from bilet.models import PersonalDataAccess
 from participants.models import Consent, DiagnosticResult
 from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
@@ -18,21 +17,6 @@ NAVIGATORS = reverse("participants:navigator_list")
 STUDENTS = reverse("participants:student_list")
 EXPORT_CSV = reverse("participants:student_export_csv")
 EXPORT_XLSX = reverse("participants:student_export_xlsx")
-
-
-def _get(client, user, url, **extra):
-    client.force_login(user)
-    return client.get(url, **extra)
-
-
-def _rows(response):
-    return {row.pk for row in response.context["page_obj"]}
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def _complete_diagnostics(student):

@@ -1,28 +1,12 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bilet.tests.directory import get_as as _get, listed as _rows, queries_of as _queries
 from participants.tests.factories import NavigatorFactory, StudentFactory
 from regions.tests.factories import MunicipalityFactory, RegionTargetFactory, SchoolFactory
 
 MUNICIPALITIES = reverse("regions:municipality_list")
 SCHOOLS = reverse("regions:school_list")
-
-
-def _get(client, user, url, **extra):
-    client.force_login(user)
-    return client.get(url, **extra)
-
-
-def _rows(response):
-    return [row.pk for row in response.context["page_obj"]]
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 # --- municipalities ---------------------------------------------------------------------------------------------

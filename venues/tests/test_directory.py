@@ -1,30 +1,14 @@
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bilet.tests.directory import get_as as _get, listed_set as _rows, queries_of as _queries
 from regions.tests.factories import CompetencyFactory, nosology
 from venues.models import MentorDocument, VenueCampaign
 from venues.tests.factories import EventFactory, MentorFactory, VenueCampaignFactory, VenueFactory
 
 VENUES = reverse("venues:venue_list")
 MENTORS = reverse("venues:mentor_list")
-
-
-def _get(client, user, url, **extra):
-    client.force_login(user)
-    return client.get(url, **extra)
-
-
-def _rows(response):
-    return {row.pk for row in response.context["page_obj"]}
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def _document(mentor):

@@ -3,16 +3,14 @@
 import os
 
 import django_filters
-from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from bilet.lists import DirectoryListView, region_roles, related_count
-from bilet.roles import get_roles
+from bilet.lists import DirectoryListView, region_roles, related_count, roles_required
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter
 from regions.models import Competency, Nosology
 
@@ -98,10 +96,8 @@ class VenueListView(DirectoryListView):
         with_contract_label(rows)
 
 
-@login_required
+@roles_required(directory_roles)
 def venue_detail(request, pk: int):
-    if not directory_roles(get_roles(request.user)):
-        raise Http404
     venue = get_object_or_404(venue_rows(venue_list(user=request.user)).prefetch_related("accessible_for"), pk=pk)
     with_contract_label([venue])
     context = {
@@ -159,10 +155,8 @@ class MentorListView(DirectoryListView):
         )
 
 
-@login_required
+@roles_required(directory_roles)
 def mentor_detail(request, pk: int):
-    if not directory_roles(get_roles(request.user)):
-        raise Http404
     mentor = get_object_or_404(
         mentor_list(user=request.user).prefetch_related("competencies", "venues", "documents"), pk=pk
     )
@@ -170,12 +164,10 @@ def mentor_detail(request, pk: int):
     return render(request, "venues/directory/mentor_detail.html", {"mentor": mentor, "events": events})
 
 
-@login_required
+@roles_required(directory_roles)
 @require_GET
 def mentor_document(request, pk: int, document_pk: int):
     """A mentor's qualification document, only to those who may see the mentor (not students' data: not logged)."""
-    if not directory_roles(get_roles(request.user)):
-        raise Http404
     mentor = get_object_or_404(mentor_list(user=request.user), pk=pk)
     document = get_object_or_404(mentor.documents, pk=document_pk)
     try:
