@@ -207,7 +207,9 @@ def test_healthz_shows_an_unreachable_broker_but_stays_up(client, settings, monk
     from bilet.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting (CI sets it), so change both.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
