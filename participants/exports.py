@@ -28,13 +28,23 @@ def _consent_label(student) -> str:
     return _("never given")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); names are typed
+# by families and schools, so such a text is written with a leading apostrophe, which Excel shows as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def student_export_rows(queryset) -> Iterator[list]:
     """One list of cells per student of `queryset` (a `student_rows` queryset, already scoped and filtered)."""
     for s in queryset.iterator(chunk_size=CHUNK):
         yield [
-            s.last_name, s.first_name, s.middle_name, s.birth_date, s.grade_label, s.school.short_name,
-            s.municipality.name, s.region.name, str(s.nosology) if s.nosology_id else "",
-            _consent_label(s), _("yes") if s.paper_received else _("no"), s.diagnostics_count,
+            _text(s.last_name), _text(s.first_name), _text(s.middle_name), s.birth_date, _text(s.grade_label),
+            _text(s.school.short_name), _text(s.municipality.name), s.region.name,
+            str(s.nosology) if s.nosology_id else "", _consent_label(s), _("yes") if s.paper_received else _("no"),
+            s.diagnostics_count,
         ]
 
 

@@ -338,3 +338,17 @@ def test_export_consent_columns(client, world):
 @pytest.mark.django_db
 def test_student_search_ignores_case_of_cyrillic_on_postgres(client, world, require_postgres):
     assert _rows(_get(client, world.a.coordinator.user, STUDENTS + "?q=сестрова71")) == {world.a.sibling.pk}
+
+
+@pytest.mark.django_db
+def test_export_never_writes_a_formula(client, world):
+    world.a.student.last_name = "=HYPERLINK(\"http://evil.example\",\"Иванов\")"
+    world.a.student.first_name = "+7"
+    world.a.student.save()
+    client.force_login(world.a.navigator.user)
+    rows = _csv(client.get(EXPORT_CSV))
+    assert ["'=HYPERLINK(\"http://evil.example\",\"Иванов\")", "'+7"] in [r[:2] for r in rows]
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(EXPORT_XLSX).streaming_content)))
+    cells = [row[0] for row in workbook.active.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert "'=HYPERLINK(\"http://evil.example\",\"Иванов\")" in [cell.value for cell in cells]
