@@ -323,7 +323,7 @@ def run_for(duration: float, clients: int, port: int, make_request) -> Stats:
             results.extend(local)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=loop) for _ in range(clients)]
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -440,7 +440,7 @@ def scenario_2(args, hot, students, cookies) -> bool:
 
     started_wall = dt.datetime.now(dt.timezone.utc)
     started = time.perf_counter()
-    threads = [threading.Thread(target=loop) for _ in range(args.hot_clients)]
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(args.hot_clients)]
     for t in threads:
         t.start()
     for t in threads:

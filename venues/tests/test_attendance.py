@@ -242,3 +242,16 @@ def test_overdue_query_count_does_not_grow(client, overdue, django_assert_max_nu
         django_assert_max_num_queries=django_assert_max_num_queries,
     )
     assert len(response.context["page"].object_list) == 10
+
+
+def test_overdue_page_turn_with_htmx_answers_the_results_only(client, overdue, settings):
+    settings.PAGINATE_BY = 1
+    client.force_login(overdue.a.coordinator.user)
+    url = reverse("venues:attendance_overdue")
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and 'href="/manage/attendance/overdue/?page=2"' in whole
+    part = client.get(url, {"page": 2}, HTTP_HX_REQUEST="true")
+    html = part.content.decode()
+    assert "<html" not in html and html.strip().startswith('<section id="results"')
+    assert "HX-Request" in part["Vary"]
+    assert len(part.context["page"].object_list) == 1 and part.context["page"].number == 2

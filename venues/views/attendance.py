@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bilet.lists import wants_partial
 from bilet.roles import get_roles
 
 from ..followup_selectors import attendance_event_list, attendance_overdue_list
@@ -57,7 +59,14 @@ def attendance_overdue(request):
     if not (roles.coordinator_region_ids or roles.venue_ids):
         raise Http404
     page = Paginator(attendance_overdue_list(user=request.user), settings.PAGINATE_BY).get_page(request.GET.get("page"))
-    return render(request, "venues/followup/attendance_overdue.html", {"page": page})
+    return render_list(request, "venues/followup/attendance_overdue.html", {"page": page})
+
+
+def render_list(request, template: str, context: dict):
+    """The whole page, or only its `results` partial for an HTMX page turn (the shared pagination asks for it)."""
+    response = render(request, f"{template}#results" if wants_partial(request) else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _current_choice(booking: Booking) -> str | None:

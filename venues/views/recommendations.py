@@ -26,6 +26,7 @@ from ..followup_selectors import (
     recommendation_overdue_summary,
 )
 from ..models import Recommendation
+from .attendance import render_list
 from ..services.recommendations import (
     TEXT_MAX_LENGTH,
     RecommendationError,
@@ -58,7 +59,7 @@ def mentor_recommendations(request):
     written = Paginator(mentor_written_list(user=request.user), settings.PAGINATE_BY).get_page(request.GET.get("page"))
     for recommendation in written:
         recommendation.late = recommendation.created_at > recommendation_due_at(recommendation.booking.event)
-    return render(request, "venues/followup/mentor_recommendations.html", {
+    return render_list(request, "venues/followup/mentor_recommendations.html", {
         "pending": pending,
         "overdue_count": sum(b.overdue for b in pending),
         "written": written,
