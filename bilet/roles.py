@@ -6,6 +6,7 @@ through the user's reverse relations, so the lowest app does not import the high
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -63,35 +64,38 @@ class Roles:
 NO_ROLES = Roles()
 
 
-def _one(manager_or_none):
-    return manager_or_none.pk if manager_or_none is not None else None
-
-
 def get_roles(user) -> Roles:
-    """The roles of `user`, cached on the user object for the rest of the request."""
+    """The roles of `user`, cached on the user object for the rest of the request.
+
+    One query: the user's row joined to each role table through its reverse relation (bilet must not import the
+    higher apps). Every page of a signed-in user pays for this, booking included, so it is not seven round trips; the
+    rows are the product of the user's multi-valued roles, a handful for any real person."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, "_bilet_roles", None)
     if cached is not None:
         return cached
-    curator = getattr(user, "curator", None) if _has(user, "curator") else None
+    rows = get_user_model()._default_manager.filter(pk=user.pk).values_list(
+        "curator__regions__id", "coordinators__region_id", "navigators__school_id", "venue_roles__venue_id",
+        "mentor__id", "guardian__id", "student__id",
+    )
+    curator, coordinator, navigator, venue, mentor, guardian, student = (
+        frozenset(value for value in column if value is not None) for column in (list(zip(*rows)) or [()] * 7)
+    )
     roles = Roles(
         operator=user.is_staff,
-        curator_region_ids=frozenset(curator.regions.values_list("id", flat=True)) if curator else frozenset(),
-        coordinator_region_ids=frozenset(user.coordinators.values_list("region_id", flat=True)),
-        navigator_school_ids=frozenset(user.navigators.values_list("school_id", flat=True)),
-        venue_ids=frozenset(user.venue_roles.values_list("venue_id", flat=True)),
-        mentor_id=_one(getattr(user, "mentor", None) if _has(user, "mentor") else None),
-        guardian_id=_one(getattr(user, "guardian", None) if _has(user, "guardian") else None),
-        student_id=_one(getattr(user, "student", None) if _has(user, "student") else None),
+        curator_region_ids=curator,
+        coordinator_region_ids=coordinator,
+        navigator_school_ids=navigator,
+        venue_ids=venue,
+        mentor_id=_one(mentor),
+        guardian_id=_one(guardian),
+        student_id=_one(student),
     )
     user._bilet_roles = roles
     return roles
 
 
-def _has(user, attr: str) -> bool:
-    try:
-        getattr(user, attr)
-    except Exception:  # RelatedObjectDoesNotExist of a reverse one-to-one
-        return False
-    return True
+def _one(ids: frozenset) -> int | None:
+    """The id of a one-to-one role, or None."""
+    return next(iter(ids), None)
