@@ -45,7 +45,7 @@ class EventForm(forms.Form):
     venue = forms.ModelChoiceField(label=_("venue"), queryset=Venue.objects.none())
     campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.none())
     competency = forms.ModelChoiceField(label=_("competency"), queryset=Competency.objects.all())
-    title = forms.CharField(label=_("name"), max_length=300)
+    title = forms.CharField(label=_("title of the event"), max_length=300)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     level = forms.ChoiceField(label=_("level"), choices=Event.Level.choices)
     mode = forms.ChoiceField(label=_("mode"), choices=Event.Mode.choices, widget=forms.RadioSelect)
@@ -58,9 +58,9 @@ class EventForm(forms.Form):
     )
     starts_at = _datetime_field(_("start"))
     ends_at = _datetime_field(_("end"))
-    capacity = forms.IntegerField(label=_("seats"), min_value=1, max_value=100000)
+    capacity = forms.IntegerField(label=_("number of seats"), min_value=1, max_value=100000)
     grade_min = forms.TypedChoiceField(label=_("from grade"), choices=GRADE_CHOICES, coerce=int, initial=GRADE_MIN)
-    grade_max = forms.TypedChoiceField(label=_("to grade"), choices=GRADE_CHOICES, coerce=int, initial=GRADE_MAX)
+    grade_max = forms.TypedChoiceField(label=_("up to grade"), choices=GRADE_CHOICES, coerce=int, initial=GRADE_MAX)
     accessible_for = forms.ModelMultipleChoiceField(
         label=_("accessible for disability groups"), queryset=Nosology.objects.all(),
         widget=forms.CheckboxSelectMultiple, required=False,
@@ -94,7 +94,7 @@ class PublishedEventForm(forms.Form):
     ends_at = _datetime_field(_("end"))
     address = forms.CharField(label=_("venue address"), max_length=500, required=False)
     online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
-    capacity = forms.IntegerField(label=_("seats"), min_value=1, max_value=100000)
+    capacity = forms.IntegerField(label=_("number of seats"), min_value=1, max_value=100000)
 
     def __init__(self, *args, mode: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,9 +179,7 @@ class CatalogFilter(_EventFilters):
     municipality = django_filters.ModelChoiceFilter(
         label=_("municipality"), queryset=Municipality.objects.none(), field_name="venue__municipality"
     )
-    grade = django_filters.TypedChoiceFilter(
-        label=_("grade"), choices=GRADE_CHOICES, coerce=int, method="for_grade"
-    )
+    grade = django_filters.ChoiceFilter(label=_("grade"), choices=GRADE_CHOICES, method="for_grade")
     nosology = django_filters.ModelChoiceFilter(
         label=_("accessible for"), queryset=Nosology.objects.all(), field_name="accessible_for"
     )
@@ -210,7 +208,8 @@ class CatalogFilter(_EventFilters):
         )
 
     def for_grade(self, queryset, name, value):
-        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+        grade = int(value)
+        return queryset.filter(grade_min__lte=grade, grade_max__gte=grade)
 
     def with_free_seats(self, queryset, name, value):
         return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset

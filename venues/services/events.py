@@ -67,8 +67,11 @@ def event_actions(*, actor, event: Event) -> set[str]:
         actions.add("copy")
         if status in EDITABLE_STATUSES:
             actions |= {"edit", "submit"}
-    if status == Event.Status.PUBLISHED and (staff or coordinator) and event.ends_at > timezone.now():
-        actions.add("edit")
+    if status == Event.Status.PUBLISHED and (staff or coordinator):
+        if event.ends_at > timezone.now():
+            actions.add("edit")
+        if event.starts_at <= timezone.now():
+            actions.add("attendance")  # the register of venues.views.attendance
     if coordinator:
         if status == Event.Status.SUBMITTED:
             actions |= {"approve", "return"}

@@ -140,7 +140,8 @@ def test_no_js_form_keeps_the_filter_state(client, world):
 
 
 def test_htmx_gets_results_and_the_regions_municipalities(client, world):
-    response = client.get(URL, {"region": world.b.region.pk}, HTTP_HX_REQUEST="true")
+    response = client.get(URL, {"region": world.b.region.pk}, HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL=f"http://testserver/events/?region={world.a.region.pk}")
     page = response.content.decode()
     assert "<html" not in page and "<form" not in page
     assert 'id="results"' in page
@@ -149,6 +150,14 @@ def test_htmx_gets_results_and_the_regions_municipalities(client, world):
     assert f'<option value="{world.a.municipality.pk}">' not in page
     assert "Проба (Смоленская область)" in page and "Тульская" not in page.split('id="results"')[1]
     assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_keeps_the_municipality_options_while_the_region_stays(client, world):
+    current = f"http://testserver/events/?region={world.a.region.pk}"
+    response = client.get(URL, {"region": world.a.region.pk, "municipality": world.a.municipality.pk},
+                          HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=current)
+    assert "hx-swap-oob" not in response.content.decode()
+    assert _titles(response) == {"Проба (Тульская область)"}
 
 
 def test_form_is_wired_for_htmx_with_urls(client, world):

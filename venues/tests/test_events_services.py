@@ -507,3 +507,12 @@ def test_event_actions(world):
     assert event_actions(actor=world.b.coordinator.user, event=event) == set()
     assert event_actions(actor=world.a.venue_staff.user, event=world.a.event) == {"edit", "copy"}
     assert event_actions(actor=world.a.coordinator.user, event=world.a.event) == {"edit", "cancel"}
+
+
+def test_attendance_offered_once_the_event_started(world):
+    start = timezone.now() - dt.timedelta(hours=1)
+    running = EventFactory(venue=world.a.venue, campaign=world.campaign, starts_at=start,
+                           ends_at=start + dt.timedelta(hours=3))
+    assert event_actions(actor=world.a.venue_staff.user, event=running) == {"edit", "copy", "attendance"}
+    assert "attendance" not in event_actions(actor=world.a.other_venue_staff.user, event=running)
+    assert "attendance" not in event_actions(actor=world.a.venue_staff.user, event=world.a.event)

@@ -5,6 +5,7 @@ addresses and families look before they have an account; booking itself needs a 
 """
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -32,9 +33,18 @@ def catalog(request):
     template = "venues/catalog/list.html"
     response = render(request, f"{template}#results" if wants_partial(request) else template, {
         "filter": event_filter, "form": event_filter.form, "page_obj": page,
+        "swap_municipalities": wants_partial(request) and _region_changed(request),
     })
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _region_changed(request) -> bool:
+    """Whether an HTMX request chose another region than the page shows: only then are the municipality's options
+    replaced (replacing them under the user's hand while they pick a municipality would reset their choice)."""
+    current = request.htmx.current_url or ""
+    shown = parse_qs(urlsplit(current).query).get("region", [""])[0]
+    return shown != request.GET.get("region", "")
 
 
 def event_detail(request, pk: int):

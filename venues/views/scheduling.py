@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bilet.lists import DirectoryListView, paginate, wants_partial
 from bilet.roles import get_roles
+from regions.selectors import current_campaign
 
 from ..event_forms import (
     CancelForm,
@@ -205,7 +206,9 @@ def event_create_view(request):
     if not get_roles(request.user).venue_ids:
         raise Http404
     mentors = Mentor.objects.filter(venues__in=venues).distinct().order_by("last_name", "first_name")
-    form = EventForm(request.POST or None, venues=venues, mentors=mentors)
+    own = list(venues[:2])
+    initial = {"campaign": current_campaign(), "venue": own[0] if len(own) == 1 else None}
+    form = EventForm(request.POST or None, venues=venues, mentors=mentors, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(
