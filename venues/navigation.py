@@ -15,6 +15,8 @@ EVENT_ITEMS = [
     NavItem(_("Events"), "venues:event_manage_list", _schedules),
     NavItem(_("Approval queue"), "venues:event_queue", lambda r: bool(r.operator or r.coordinator_region_ids)),
     NavItem(_("Calendar"), "venues:event_calendar", _schedules),
+    # A student's own bookings and a guardian's children's (venues.views.bookings.my_bookings).
+    NavItem(_("My bookings"), "venues:my_bookings", lambda r: r.student_id is not None or r.guardian_id is not None),
 ]
 
 

@@ -193,7 +193,8 @@ def event_book_students(request, pk: int):
             )
             context["selected"] = ids
             context["results"] = [
-                {"student": s, "booking": b, "error": e, "position": positions.get(b.pk) if b else None}
+                {"student": s, "booking": b, "error": e,
+                 "position": positions.get(b.pk) if b and b.status == Booking.Status.WAITLISTED else None}
                 for s, b, e in lines
             ]
             event.refresh_from_db(fields=["seats_taken"])
