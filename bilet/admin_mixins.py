@@ -10,9 +10,10 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -24,6 +25,8 @@ from .services import client_ip, personal_data_access_record
 # A coordinator's spreadsheet of a whole region's schools or a municipality's students fits easily; anything bigger
 # is better split than held in memory by the import (import-export reads the whole file).
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# An export is built in memory (tablib, openpyxl): a whole country's students is a job for a report, not a click.
+EXPORT_MAX_ROWS = getattr(settings, "ADMIN_EXPORT_MAX_ROWS", 100_000)
 # An .xlsx file is a ZIP archive; anything else with that name is refused before openpyxl reads it.
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -85,7 +88,26 @@ def import_row_messages(result, resource) -> list[str]:
     return messages
 
 
-class PortalImportExportMixin(ImportExportMixin):
+class ExportRowLimitMixin:
+    """Refuses an export of more than EXPORT_MAX_ROWS rows before reading them, with a message to filter first."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        rows = queryset.count()
+        if rows > EXPORT_MAX_ROWS:
+            # import-export shows a ValueError's message on the export form.
+            raise ValueError(
+                ngettext(
+                    "The list has %(rows)s row; at most %(limit)s can be exported at once. Narrow it with the filters.",
+                    "The list has %(rows)s rows; at most %(limit)s can be exported at once. Narrow it with the filters.",
+                    rows,
+                )
+                % {"rows": number_format(rows, force_grouping=True),
+                   "limit": number_format(EXPORT_MAX_ROWS, force_grouping=True)}
+            )
+        return super().get_data_for_export(request, queryset, **kwargs)
+
+
+class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
     """Import and export in XLSX and CSV; an import is all-or-nothing and names each bad line in Russian."""
 
     import_form_class = CheckedImportForm
@@ -112,7 +134,7 @@ class PortalImportExportMixin(ImportExportMixin):
         return response
 
 
-class PortalExportMixin(ExportMixin):
+class PortalExportMixin(ExportRowLimitMixin, ExportMixin):
     """Export only, in the two formats the regions use."""
 
     export_formats = [XLSX, CSV]

@@ -44,9 +44,13 @@ class NavigatorAdmin(BigTableAdminMixin, PersonalDataExportMixin, PortalImportEx
     list_filter = ("region", ("training_completed_on", admin.EmptyFieldListFilter))
     list_select_related = ("user", "school", "region")
     search_fields = ("user__email", "user__last_name", "user__first_name", "school__short_name")
-    autocomplete_fields = ("user", "school", "region")
-    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user", "school")
+    readonly_fields = ("region", "created_at")
     ordering = ("region", "school")
+
+    def save_model(self, request, obj, form, change):
+        obj.region_id = obj.school.region_id
+        super().save_model(request, obj, form, change)
 
 
 class ConsentInline(admin.TabularInline):

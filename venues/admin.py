@@ -127,15 +127,19 @@ class EventAdmin(BigTableAdminMixin, PortalExportMixin, admin.ModelAdmin):
     list_filter = ("status", "mode", "level", "starts_at", "region", "campaign", "competency")
     list_select_related = ("venue", "region")
     search_fields = ("title", "venue__short_name", "venue__inn")
-    autocomplete_fields = ("venue", "region", "competency", "mentors")
+    autocomplete_fields = ("venue", "competency", "mentors")
     filter_horizontal = ("accessible_for",)
     ordering = ("-starts_at",)
     # Seats and the workflow's timestamps are kept by the services (booking under a row lock, approval, attendance).
     readonly_fields = (
-        "seats_taken", "created_by", "created_at", "submitted_at", "published_at", "attendance_marked_at",
+        "region", "seats_taken", "created_by", "created_at", "submitted_at", "published_at", "attendance_marked_at",
     )
     inlines = [BookingInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        obj.region_id = obj.venue.region_id  # the venue's region, stored for the catalog's filters
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Booking)

@@ -251,3 +251,30 @@ def test_person_search_by_name_prefix_in_any_case_or_by_whole_email(client, worl
     assert found("student71@test") == set()  # an address is matched whole, never a part of everyone's
     users = client.get(_url(User, "changelist"), {"q": "Coordinator67@Test.Example"}).context["cl"].result_list
     assert list(users) == [world.b.coordinator.user]
+
+
+@pytest.mark.django_db
+def test_an_export_over_the_row_limit_is_refused_and_not_logged(client, world, monkeypatch):
+    from bilet import admin_mixins
+
+    monkeypatch.setattr(admin_mixins, "EXPORT_MAX_ROWS", 2)
+    client.force_login(world.operator)
+    response = _export(client, Student)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["В списке 6 строк, а за один раз можно выгрузить не больше 2. Сузьте его фильтрами."]
+    assert not PersonalDataAccess.objects.exists()
+    assert _export(client, Student, query=f"?region__id__exact={world.a.region.pk}&grade=8&q=Студентова71").status_code == 200
+    assert PersonalDataAccess.objects.get().row_count == 1
+
+
+@pytest.mark.django_db
+def test_saving_a_navigator_or_an_event_in_the_admin_keeps_the_region_of_its_school_or_venue(client, world):
+    client.force_login(world.operator)
+    navigator = world.a.navigator
+    response = client.post(_url(navigator.__class__, "change", navigator.pk), {
+        "user": navigator.user.pk, "school": world.b.school.pk, "position": "учитель", "training_completed_on": "",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    navigator.refresh_from_db()
+    assert (navigator.school, navigator.region) == (world.b.school, world.b.region)
