@@ -8,6 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from bilet.tests.test_browser import sign_in as sign_in_with_password
 from regions.tests.factories import CompetencyFactory
 from venues.models import Event
 
@@ -19,12 +20,7 @@ PASSWORD = "test-pass-2026"
 
 def sign_in(page, live_server, email: str) -> None:
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in_with_password(page, live_server, email, PASSWORD)
 
 
 def settle(page) -> None:
