@@ -51,6 +51,8 @@ class PlaceFilterSet(DirectoryFilterSet):
         wide = roles.operator
         if "region" in self.filters and not wide and len(roles.region_ids) < 2:
             del self.filters["region"]
+        if "municipality" in self.filters and not wide and not roles.region_ids:
+            del self.filters["municipality"]  # a navigator's scope is their school: no municipality to choose
         form = self.form
         region_id = chosen_pk(form, "region") if "region" in form.fields else None
         municipality_id = chosen_pk(form, "municipality") if "municipality" in form.fields else None

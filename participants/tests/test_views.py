@@ -352,3 +352,10 @@ def test_export_never_writes_a_formula(client, world):
     cells = [row[0] for row in workbook.active.iter_rows(min_row=2)]
     assert all(cell.data_type == "s" for cell in cells)
     assert "'=HYPERLINK(\"http://evil.example\",\"Иванов\")" in [cell.value for cell in cells]
+
+
+@pytest.mark.django_db
+def test_navigator_filters_offer_only_their_school(client, world):
+    form = _get(client, world.a.navigator.user, STUDENTS).context["form"]
+    assert "region" not in form.fields and "municipality" not in form.fields
+    assert [s.pk for s in form.fields["school"].queryset] == [world.a.school.pk]
