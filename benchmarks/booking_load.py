@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Booking under load (issue 4, "Benchmark"): gunicorn on PostgreSQL, driven by concurrent HTTP clients.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilet_bench .venv/bin/python benchmarks/booking_load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilet_bench_booking .venv/bin/python benchmarks/booking_load.py
 
 What it does, in one run:
 1. migrates the database and creates its own data in bulk, tagged with the run's time so runs never collide with each
@@ -74,7 +74,7 @@ def parse_args():
 
 
 def setup_django():
-    url = os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bilet_bench")
+    url = os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bilet_bench_booking")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("booking_load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     os.environ.update(SERVER_ENV)
