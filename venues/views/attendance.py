@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -49,7 +48,6 @@ def event_attendance(request, pk: int):
         "can_mark": event.starts_at <= timezone.now() and event.status == Event.Status.PUBLISHED,
         "ATTENDED": ATTENDED,
         "ABSENT": ABSENT,
-        "event_url": _event_manage_url(event.pk),
     }, status=400 if error else 200)
 
 
@@ -76,10 +74,3 @@ def _current_choice(booking: Booking) -> str | None:
 def _has_recommendation(booking: Booking) -> bool:
     return hasattr(booking, "recommendation")
 
-
-def _event_manage_url(pk: int) -> str | None:
-    """The event's management page, built by the events pages of the app (absent until they land)."""
-    try:
-        return reverse("venues:event_manage_detail", args=[pk])
-    except NoReverseMatch:
-        return None
