@@ -67,15 +67,23 @@ class CheckedImportForm(ImportForm):
         return cleaned
 
 
+def number_rows_as_in_the_file(result) -> None:
+    """import-export numbers the data rows from 1; the person fixing the file sees the header as line 1 in Excel.
+    Renumber the invalid rows (shown in the preview table too) so the table and the messages agree."""
+    for row in result.invalid_rows:
+        row.number += 1
+
+
 def import_row_messages(result, resource) -> list[str]:
-    """One Russian sentence per problem, numbered by the line of the file (the header is line 1)."""
+    """One Russian sentence per problem, numbered by the line of the file (the header is line 1); the invalid
+    rows must already be renumbered by `number_rows_as_in_the_file`."""
     columns = {name: str(field.column_name) for name, field in resource.fields.items()}
     columns.update({field.attribute: str(field.column_name) for field in resource.fields.values() if field.attribute})
     messages = [gettext("The file: %(message)s") % {"message": error.error} for error in result.base_errors]
     problems = []
     for number, errors in result.row_errors():
         for error in errors:
-            problems.append((number, str(error.error)))
+            problems.append((number + 1, str(error.error)))
     for row in result.invalid_rows:
         for field_name, field_errors in row.field_specific_errors.items():
             for message in field_errors:
@@ -84,7 +92,7 @@ def import_row_messages(result, resource) -> list[str]:
         for message in row.non_field_specific_errors:
             problems.append((row.number, str(message)))
     for number, message in sorted(problems, key=lambda p: p[0]):
-        messages.append(gettext("Line %(line)s: %(message)s") % {"line": number + 1, "message": message})
+        messages.append(gettext("Line %(line)s: %(message)s") % {"line": number, "message": message})
     return messages
 
 
@@ -128,6 +136,7 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
             result = context["result"]
             if result.has_errors() or result.has_validation_errors():
                 resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+                number_rows_as_in_the_file(result)
                 context["row_messages"] = import_row_messages(result, resource)
         if context is not None:
             context["import_max_bytes"] = IMPORT_MAX_BYTES

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BiletConfig(AppConfig):
     name = "bilet"
+    verbose_name = _("accounts and security")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -135,3 +135,11 @@ def test_non_staff_cannot_reach_the_import(client, world):
     response = admin_import(client, Region, csv_bytes([["Код", "Название"], ["98", "X"]]), "r.csv")
     assert response.status_code == 302
     assert not Region.objects.filter(code="98").exists()
+
+
+@pytest.mark.django_db
+def test_the_preview_table_numbers_rows_like_the_messages(operator_client, world):
+    rows = [SCHOOL_HEADER, ["71", world.a.municipality.name, "Гимназия № 7", "", "", "", "", "", ""]]
+    response = admin_import(operator_client, School, csv_bytes(rows), "schools.csv")
+    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    assert page_messages(response) == ["Строка 2: «Полное название» — Это поле не может быть пустым."]
