@@ -435,6 +435,7 @@ class FamilyMember:
     consent_in_force: bool
     used: int
     offline_used: int
+    url: str | None = None
     bookings: list[Booking] = field(default_factory=list)
 
 
@@ -453,12 +454,21 @@ def family(*, user, campaign: Campaign | None, roles_filter: str) -> list[Family
         ),
         campaign,
     ).select_related("school")
-    members = {s.pk: FamilyMember(s, s.consent_in_force, s.used, s.offline_used) for s in students}
+    members = {
+        s.pk: FamilyMember(
+            s, s.consent_in_force, s.used, s.offline_used, url_or_none("participants:student_detail", s.pk)
+        )
+        for s in students
+    }
     if members:
         bookings = family_booking_list(user=user, students=list(members)).exclude(status=Booking.Status.CANCELLED)
         if campaign is not None:
             bookings = bookings.filter(event__campaign=campaign)
         for booking in bookings.order_by("event__starts_at", "pk"):
             booking.event_url = url_or_none("venues:event_detail", booking.event_id)
+            recommendation = getattr(booking, "recommendation", None)  # select_related: no query, None if unwritten
+            booking.recommendation_url = (
+                url_or_none("venues:recommendation_detail", recommendation.pk) if recommendation else None
+            )
             members[booking.student_id].bookings.append(booking)
     return list(members.values())

@@ -319,3 +319,20 @@ def test_national_scan_is_cached_and_says_as_of_when(client, rich_world, monkeyp
     third = client.get(HOME)
     assert {f.key: f.value for f in third.context["operator"]["totals"]}["students"] == 12
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_guardian_reads_a_written_recommendation_from_home(client, rich_world):
+    from regions.tests.factories import CompetencyFactory
+    from venues.models import Recommendation
+
+    a = rich_world.a
+    attended = Booking.objects.get(student=a.sibling, status=Booking.Status.ATTENDED)
+    recommendation = Recommendation.objects.create(
+        booking=attended, mentor=a.mentor, competency=CompetencyFactory(), text="Инженерное направление"
+    )
+    client.force_login(a.guardian.user)
+    html = client.get(HOME).content.decode()
+    assert f'href="{reverse("venues:recommendation_detail", args=[recommendation.pk])}"' in html
+    assert f'href="{reverse("participants:student_detail", args=[a.sibling.pk])}"' in html
+    assert client.get(reverse("venues:recommendation_detail", args=[recommendation.pk])).status_code == 200
