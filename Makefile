@@ -67,11 +67,17 @@ run: setup static
 # Two pytest runs: the bulk in parallel (each xdist worker has its own test database), then the tests that drive
 # Chromium or a real Celery worker in one process (one live server, one worker subprocess, one test database).
 # Tests that use the `page`, `live_server` or `celery_worker_process` fixtures are marked automatically (conftest.py).
-# pytest's exit code 5 ("nothing selected", e.g. with PYTEST_ARGS="-k …") is not a failure of one run on its own.
+# Both runs always run; `make test` fails if either failed. pytest's exit code 5 ("nothing selected", e.g. with
+# PYTEST_ARGS="-k …") is not a failure of one run on its own.
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
-	$(PY) -m pytest -n $(XDIST) -m "not browser and not celery_worker" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:xdist -m "browser or celery_worker" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	@status=0; \
+	$(PY) -m pytest -n $(XDIST) -m "not browser and not celery_worker" $(PYTEST_ARGS) \
+		|| { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
+	echo "--- browser and Celery worker tests (one process)"; \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:xdist -m "browser or celery_worker" $(PYTEST_ARGS) \
+		|| { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
+	exit $$status
 
 lint: $(PIP_STAMP)
 	$(PY) manage.py check

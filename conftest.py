@@ -234,7 +234,13 @@ def _read_worker_mail(worker, *, count: int, timeout: float) -> list:
         messages = []
         for path in sorted(worker.mail_dir.glob("*.log")):
             for chunk in path.read_bytes().split(separator)[:-1]:
-                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+                message = email.message_from_bytes(chunk, policy=email.policy.default)
+                # A long non-ASCII header is folded right after its name ("Subject: \n =?utf-8?b?…"), and the
+                # parser keeps that line break as a leading space of the value: not part of what was sent.
+                for name, value in list(message.items()):
+                    if str(value) != str(value).strip():
+                        message.replace_header(name, str(value).strip())
+                messages.append(message)
         if len(messages) >= count:
             return messages
         if time.monotonic() > deadline:
