@@ -359,3 +359,22 @@ def test_navigator_filters_offer_only_their_school(client, world):
     form = _get(client, world.a.navigator.user, STUDENTS).context["form"]
     assert "region" not in form.fields and "municipality" not in form.fields
     assert [s.pk for s in form.fields["school"].queryset] == [world.a.school.pk]
+
+
+@pytest.mark.django_db
+def test_detail_pages_query_counts_do_not_grow(client, world):
+    from venues.tests.factories import BookingFactory, EventFactory
+
+    client.force_login(world.a.coordinator.user)
+    student = reverse("participants:student_detail", args=[world.a.student.pk])
+    navigator = reverse("participants:navigator_detail", args=[world.a.navigator.pk])
+    before = (_queries(client, student), _queries(client, navigator))
+    _complete_diagnostics(world.a.student)
+    old = world.a.student.consents.get()
+    old.withdrawn_at = timezone.now()
+    old.save()
+    ConsentFactory(student=world.a.student, paper_received_by=world.a.navigator.user, paper_received_on=dt.date(2026, 4, 2))
+    for _ in range(3):
+        BookingFactory(student=world.a.student, event=EventFactory(venue=world.a.other_venue, campaign=world.campaign))
+        StudentFactory(school=world.a.school, registered_by=world.a.navigator)
+    assert (_queries(client, student), _queries(client, navigator)) == before

@@ -266,3 +266,17 @@ def test_curator_of_two_regions_gets_the_region_filter(client, world):
     response = client.get(MUNICIPALITIES + f"?region={world.b.region.pk}")
     assert "region" in response.context["form"].fields
     assert set(_rows(response)) == {world.b.municipality.pk, world.b.other_municipality.pk}
+
+
+@pytest.mark.django_db
+def test_detail_pages_query_counts_do_not_grow(client, world):
+    client.force_login(world.a.coordinator.user)
+    municipality = reverse("regions:municipality_detail", args=[world.a.municipality.pk])
+    school = reverse("regions:school_detail", args=[world.a.school.pk])
+    before = (_queries(client, municipality), _queries(client, school))
+    for grade in (6, 7, 9):
+        extra = SchoolFactory(municipality=world.a.municipality)
+        NavigatorFactory(school=extra)
+        NavigatorFactory(school=world.a.school)
+        StudentFactory(school=world.a.school, grade=grade)
+    assert (_queries(client, municipality), _queries(client, school)) == before

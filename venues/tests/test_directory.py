@@ -197,3 +197,24 @@ def test_mentor_list_query_count_does_not_grow(client, world, django_assert_max_
         mentor = MentorFactory(region=world.a.region, competencies=[CompetencyFactory(), CompetencyFactory()])
         mentor.venues.add(world.a.venue, world.a.other_venue)
     assert _queries(client, MENTORS) == before
+
+
+@pytest.mark.django_db
+def test_detail_pages_query_counts_do_not_grow(client, world):
+    from regions.tests.factories import UserFactory
+    from venues.tests.factories import VenueStaffFactory
+
+    client.force_login(world.a.coordinator.user)
+    venue = reverse("venues:venue_detail", args=[world.a.venue.pk])
+    mentor = reverse("venues:mentor_detail", args=[world.a.mentor.pk])
+    before = (_queries(client, venue), _queries(client, mentor))
+    world.a.venue.accessible_for.add(nosology("sight"), nosology("autism"))
+    for _ in range(3):
+        VenueStaffFactory(venue=world.a.venue, user=UserFactory())
+        other = MentorFactory(region=world.a.region, competencies=[CompetencyFactory(), CompetencyFactory()])
+        other.venues.add(world.a.venue)
+        event = EventFactory(venue=world.a.venue, campaign=world.campaign)
+        event.mentors.add(world.a.mentor)
+        _document(world.a.mentor)
+        world.a.mentor.competencies.add(CompetencyFactory())
+    assert (_queries(client, venue), _queries(client, mentor)) == before
