@@ -11,6 +11,8 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "«Билет в будущее»"
 admin.site.site_title = "«Билет в будущее»"
+# allauth answers a rate-limited request with the root URLconf's handler429 (the portal's page, and a log line).
+handler429 = views.too_many_requests
 
 urlpatterns = [
     path("", reports_views.home, name="home"),

@@ -3,10 +3,13 @@ from django import forms
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .auth_log import sign_in_attempt_record
 from .lists import DirectoryFilterSet, DirectoryListView
 from .models import PersonalDataAccess
 
@@ -96,3 +99,14 @@ class PersonalDataLogView(DirectoryListView):
 
     def get_queryset(self):
         return PersonalDataAccess.objects.select_related("user")
+
+
+def too_many_requests(request, exception=None):
+    """allauth's answer when an address exceeds a rate limit (it looks up `handler429` in the root URLconf).
+
+    A sign-in refused here never reaches the form, so it is logged here: the sign-in log must show a flood too."""
+    if request.method == "POST" and request.path == reverse("account_login"):
+        sign_in_attempt_record(
+            request=request, email=request.POST.get("login", ""), succeeded=False, reason="address rate limited"
+        )
+    return render(request, "429.html", status=429)

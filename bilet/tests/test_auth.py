@@ -315,3 +315,19 @@ def test_signup_is_closed(client):
     assert response.status_code == 200
     assert "Регистрация закрыта" in response.content.decode()
     assert "name=\"password1\"" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_requests_from_one_address_get_the_portal_429_page(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    UserFactory(email="ivanova@test.example")
+    for _ in range(2):
+        assert _login(client, "ivanova@test.example", "guess-1234").status_code == 200
+    response = _login(client, "ivanova@test.example", PASSWORD)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Слишком много попыток" in html
+    assert 'href="/static/css/portal.css"' in html
+    assert not _is_signed_in(client)
+    # the refused attempt is in the sign-in log too
+    assert SignInAttempt.objects.filter(email="ivanova@test.example", succeeded=False).count() == 3
