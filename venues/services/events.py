@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from bilet.roles import get_roles
 from regions.models import GRADE_MAX, GRADE_MIN
 
-from ..models import Booking, Event, VenueCampaign
+from ..models import Booking, Event, Mentor, VenueCampaign
 from .bookings import waitlist_promote
 from .notifications import event_email_context, notify_students
 
@@ -127,8 +127,10 @@ def _validate(event: Event, *, mentors: Iterable | None = None, future: bool = T
             },
             field="starts_at",
         )
-    if mentors is not None:
-        strangers = [m for m in mentors if not m.venues.filter(pk=event.venue_id).exists()]
+    if mentors:
+        at_venue = set(Mentor.objects.filter(pk__in=[m.pk for m in mentors], venues=event.venue_id)
+                       .values_list("pk", flat=True))
+        strangers = [m for m in mentors if m.pk not in at_venue]
         if strangers:
             raise EventError(
                 _("Mentor %(name)s does not work at this venue.") % {"name": strangers[0].full_name}, field="mentors"

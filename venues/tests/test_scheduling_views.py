@@ -232,10 +232,14 @@ def test_outsiders_get_404(client, world, name, who):
 
 
 @pytest.mark.parametrize("name", ["event_submit", "event_copy", "event_approve", "event_return", "event_cancel"])
-def test_actions_on_another_regions_event_404(client, world, name):
+@pytest.mark.parametrize("who", ["b.coordinator", "b.venue_staff", "a.other_venue_staff", "a.navigator"])
+def test_actions_on_an_event_out_of_scope_404(client, world, name, who):
     event = _draft(world)
     Event.objects.filter(pk=event.pk).update(status=Event.Status.SUBMITTED)
-    client.force_login(world.b.coordinator.user)
+    holder = world
+    for part in who.split("."):
+        holder = getattr(holder, part)
+    client.force_login(holder.user)
     response = client.post(reverse(f"venues:{name}", args=[event.pk]), {"comment": "x", "reason": "x"})
     assert response.status_code == 404
     event.refresh_from_db()
