@@ -19,7 +19,9 @@ from venues.models import Booking, Event
 from venues.services.bookings import BookingBusy, BookingError, _refusal, booking_cancel, booking_create
 from venues.tests.factories import EventFactory, VenueFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test leaves the data migrations' rows (and content types) as the next
+# transactional test expects them.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 IN_FLIGHT = 40
 
