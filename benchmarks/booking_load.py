@@ -367,6 +367,24 @@ def report(name: str, stats: Stats) -> tuple[float, float]:
 # --- the scenarios ----------------------------------------------------------------------------------------------------
 
 
+def queries_per_request(cookies: tuple[str, str], event_id: int) -> str:
+    """SQL statements of one /whoami and one booking, run in this process with Django's test client."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"], client.cookies["csrftoken"] = cookies
+    counts = {}
+    for name, call in (("whoami", lambda: client.get("/whoami")),
+                       ("booking", lambda: client.post(f"/events/{event_id}/book/", HTTP_X_CSRFTOKEN=cookies[1]))):
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        counts[name] = len(captured.captured_queries)
+    connection.close()
+    return f"SQL statements per request: /whoami {counts['whoami']}, booking {counts['booking']}"
+
+
 def scenario_1(args, students, events, cookies) -> bool:
     from django.db.models import Count, F, Q
 
@@ -388,6 +406,10 @@ def scenario_1(args, students, events, cookies) -> bool:
         return client.send("POST", f"/events/{rng.choice(event_ids)}/book/", booking_next())
 
     run_for(3, args.clients, args.port, whoami)  # warm-up: connections, sessions in the workers' caches
+    serial_trivial = run_for(args.duration / 6, 1, args.port, whoami)
+    serial_booking = run_for(args.duration / 6, 1, args.port, book)
+    print(f"  one client alone: /whoami p50 {_pct(serial_trivial.latencies, .5):.1f} ms, "
+          f"booking p50 {_pct(serial_booking.latencies, .5):.1f} ms (the cost of one request without queueing)")
     # The machine is shared: the two pages take turns in short rounds, so a neighbour's burst hits both alike.
     trivial_runs, booking_runs = [], []
     for _ in range(args.rounds):
@@ -474,7 +496,9 @@ def main():
           f"commit {_commit()}")
     students, events, hot, hot_students = create_data(args)
     cookies = sign_in(students + hot_students)
-    connection.close()
+    # The last student of the hot pool books one scenario 1 event here, in process, to count its SQL statements.
+    print(queries_per_request(cookies[hot_students[-1].pk], events[0].pk))
+    hot_students = hot_students[:-1]
     server = start_server(args)
     try:
         ok_1 = scenario_1(args, students, events, cookies)
