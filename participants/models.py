@@ -66,7 +66,9 @@ class Student(models.Model):
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=11), name="student_grade_1_11"),
         ]
         indexes = [
-            models.Index(fields=["region", "last_name", "first_name"], name="student_region_name_idx"),
+            # The student lists sort by full name: a region's list uses the first index, the operator's the second.
+            models.Index(fields=["region", "last_name", "first_name", "middle_name"], name="student_region_name_idx"),
+            models.Index(fields=["last_name", "first_name", "middle_name"], name="student_name_idx"),
             models.Index(fields=["school", "grade"], name="student_school_grade_idx"),
             models.Index(fields=["municipality"], name="student_municipality_idx"),
         ]
