@@ -44,6 +44,11 @@ def test_mark_every_booking(past):
     assert event.attendance_marked_at is not None
 
 
+def test_an_event_nobody_booked_gets_an_empty_register(world):
+    event = _in_the_past(EventFactory(venue=world.a.venue, campaign=world.campaign))
+    assert attendance_mark(actor=world.a.venue_staff.user, event=event, marks={}).attendance_marked_at is not None
+
+
 def test_coordinator_of_the_region_may_mark(past):
     a = past.a
     attendance_mark(actor=a.coordinator.user, event=a.event, marks={a.booking.pk: True, a.second.pk: True})
