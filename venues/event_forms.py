@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bilet.lists import DirectoryFilterSet
+from bilet.lists import ALL_LABEL, DirectoryFilterSet
 from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Municipality, Nosology, Region
 
 from .models import Event, Mentor, Venue
@@ -48,7 +48,9 @@ class EventForm(forms.Form):
     title = forms.CharField(label=_("title of the event"), max_length=300)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     level = forms.ChoiceField(label=_("level"), choices=Event.Level.choices)
-    mode = forms.ChoiceField(label=_("mode"), choices=Event.Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("mode"), choices=Event.Mode.choices, widget=forms.RadioSelect, initial=Event.Mode.OFFLINE
+    )
     address = forms.CharField(
         label=_("venue address"), max_length=500, required=False, help_text=_("For an in-person event.")
     )
@@ -138,8 +140,8 @@ def initial_from_event(event: Event) -> dict:
 
 class _EventFilters(DirectoryFilterSet):
     competency = django_filters.ModelChoiceFilter(label=_("competency"), queryset=Competency.objects.all())
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Event.Level.choices)
-    mode = django_filters.ChoiceFilter(label=_("mode"), choices=Event.Mode.choices)
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Event.Level.choices, empty_label=ALL_LABEL)
+    mode = django_filters.ChoiceFilter(label=_("mode"), choices=Event.Mode.choices, empty_label=ALL_LABEL)
     date_from = django_filters.DateFilter(
         label=_("from date"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
     )
@@ -152,7 +154,7 @@ class EventManageFilter(_EventFilters):
     """Filters of /manage/events/; the venue choice is the venues the user may see."""
 
     search_fields = ("title", "venue__short_name")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Event.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Event.Status.choices, empty_label=ALL_LABEL)
     venue = django_filters.ModelChoiceFilter(label=_("venue"), queryset=Venue.objects.none())
 
     class Meta:
@@ -179,7 +181,7 @@ class CatalogFilter(_EventFilters):
     municipality = django_filters.ModelChoiceFilter(
         label=_("municipality"), queryset=Municipality.objects.none(), field_name="venue__municipality"
     )
-    grade = django_filters.ChoiceFilter(label=_("grade"), choices=GRADE_CHOICES, method="for_grade")
+    grade = django_filters.ChoiceFilter(label=_("grade"), choices=GRADE_CHOICES, method="for_grade", empty_label=ALL_LABEL)
     nosology = django_filters.ModelChoiceFilter(
         label=_("accessible for"), queryset=Nosology.objects.all(), field_name="accessible_for"
     )
