@@ -7,13 +7,13 @@ recommendation is still worth more to the child than none — but the pages and 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bilet.roles import get_roles
 from regions.models import Competency
 
 from ..models import Booking, Event, Recommendation
+from .notifications import event_email_context, notify_students
 
 TEXT_MIN_LENGTH = 20
 TEXT_MAX_LENGTH = 5000
@@ -34,7 +34,11 @@ def recommendation_write(*, actor, booking: Booking, competency: Competency, tex
     if mentor_id is None or not booking.event.mentors.filter(pk=mentor_id).exists():
         raise RecommendationError(_("Only a mentor of the event can write recommendations for its students."))
     # The booking row lock orders this write after a register being re-marked at the same moment.
-    booking = Booking.objects.select_for_update().select_related("event__campaign", "student").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("event__campaign", "event__venue", "student")
+        .get(pk=booking.pk)
+    )
     if booking.status != Booking.Status.ATTENDED:
         raise RecommendationError(
             _("A recommendation is written only for a student the venue marked as attended.")
@@ -73,13 +77,18 @@ def recommendation_write(*, actor, booking: Booking, competency: Competency, tex
             _("Another mentor of the event has already written a recommendation for %(student)s.")
             % {"student": booking.student.full_name}
         ) from None
+    # The family is told once, when it is first written (a correction by its author sends nothing), after commit.
+    event = booking.event
+    notify_students(
+        student_ids=[booking.student_id],
+        subject=_("A mentor's recommendation after «%(title)s»") % {"title": event.title},
+        template_name="venues/email/recommendation_written.txt",
+        context={
+            **event_email_context(event),
+            "student": booking.student.full_name,
+            "mentor": recommendation.mentor.full_name,
+            "direction": competency.name,
+        },
+    )
     return recommendation
 
-
-def recommendation_is_late(recommendation: Recommendation) -> bool:
-    return recommendation.created_at > recommendation_due_at(recommendation.booking.event)
-
-
-def booking_recommendation_due_now(booking: Booking) -> bool:
-    """Whether the recommendation for `booking` is overdue at this moment."""
-    return timezone.now() > recommendation_due_at(booking.event)

@@ -63,6 +63,25 @@ def test_the_author_may_change_it(held):
     assert Recommendation.objects.get().text.endswith("!")
 
 
+def test_the_student_and_guardian_are_told_once(held, mailoutbox, django_capture_on_commit_callbacks):
+    a = held.a
+    with django_capture_on_commit_callbacks(execute=True):
+        _write(held)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([a.student.user.email, a.guardian.user.email])
+    message = mailoutbox[0]
+    assert message.subject == f"Рекомендация наставника по итогам «{a.event.title}»"
+    assert f"Наставник {a.mentor.full_name} написал рекомендацию для участника {a.student.full_name}" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        _write(held, text=TEXT + " Исправлено.")
+    assert len(mailoutbox) == 2  # a correction by its author tells nobody again
+
+
+def test_nobody_is_told_of_a_refused_recommendation(held, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RecommendationError):
+        _write(held, text="Кратко.")
+    assert mailoutbox == []
+
+
 def test_another_mentor_of_the_event_may_not_overwrite(held):
     a = held.a
     colleague = MentorFactory(region=a.region)
