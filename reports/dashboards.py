@@ -8,6 +8,7 @@ queries whatever the number of regions, schools or students.
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
@@ -101,34 +102,59 @@ class RegionFigures:
         return next(f for f in self.figures if f.key == key)
 
 
-# key, label (cards and table headings), short label (chart), list page (URL name) where one exists.
+# key, label (cards and table headings), short label (chart).
 # Short labels carry a context: other apps' catalogues translate bare words ("navigators") in other cases.
 REGION_FIGURES = [
-    ("municipalities", _("municipalities"),
-     pgettext_lazy("home figure short", "municipalities"), "regions:municipality_list"),
-    ("schools", _("schools"),
-     pgettext_lazy("home figure short", "schools"), "regions:school_list"),
-    ("navigators", _("teacher-navigators"),
-     pgettext_lazy("home figure short", "navigators"), "participants:navigator_list"),
-    ("students", _("students registered"),
-     pgettext_lazy("home figure short", "students"), "participants:student_list"),
-    ("consents", _("students with consent in force"),
-     pgettext_lazy("home figure short", "with consent"), "participants:consent_list"),
+    ("municipalities", _("municipalities"), pgettext_lazy("home figure short", "municipalities")),
+    ("schools", _("schools"), pgettext_lazy("home figure short", "schools")),
+    ("navigators", _("teacher-navigators"), pgettext_lazy("home figure short", "navigators")),
+    ("students", _("students registered"), pgettext_lazy("home figure short", "students")),
+    ("consents", _("students with consent in force"), pgettext_lazy("home figure short", "with consent")),
     ("diagnostics", _("students who completed all 3 diagnostic stages"),
-     pgettext_lazy("home figure short", "diagnostics, 3 stages"), None),
-    ("venues", _("venues"),
-     pgettext_lazy("home figure short", "venues"), "venues:venue_list"),
+     pgettext_lazy("home figure short", "diagnostics, 3 stages")),
+    ("venues", _("venues"), pgettext_lazy("home figure short", "venues")),
     ("venues_signed", _("venues with a signed contract for the campaign"),
-     pgettext_lazy("home figure short", "contract signed"), "venues:venue_list"),
-    ("events_upcoming", _("published upcoming events"),
-     pgettext_lazy("home figure short", "upcoming events"), "venues:event_manage_list"),
-    ("events_submitted", _("events awaiting approval"),
-     pgettext_lazy("home figure short", "awaiting approval"), "venues:event_queue"),
-    ("bookings", _("confirmed bookings"),
-     pgettext_lazy("home figure short", "confirmed bookings"), None),
+     pgettext_lazy("home figure short", "contract signed")),
+    ("events_upcoming", _("published upcoming events"), pgettext_lazy("home figure short", "upcoming events")),
+    ("events_submitted", _("events awaiting approval"), pgettext_lazy("home figure short", "awaiting approval")),
+    ("bookings", _("confirmed bookings"), pgettext_lazy("home figure short", "confirmed bookings")),
     ("trial_students", _("students who took part in trials"),
-     pgettext_lazy("home figure short", "took part in trials"), None),
+     pgettext_lazy("home figure short", "took part in trials")),
 ]
+# The list page of a figure, where one exists, with the filters that make it list the rows counted (URL names
+# of the directory and event pages; a page not built yet simply leaves its figure without a link).
+FIGURE_LISTS = {
+    "municipalities": ("regions:municipality_list", {}),
+    "schools": ("regions:school_list", {}),
+    "navigators": ("participants:navigator_list", {}),
+    "students": ("participants:student_list", {}),
+    "consents": ("participants:student_list", {"consent": "yes"}),
+    "diagnostics": ("participants:student_list", {"diagnostics": "complete"}),
+    "venues": ("venues:venue_list", {}),
+    "venues_signed": ("venues:venue_list", {"contract": VenueCampaign.ContractStatus.SIGNED.value}),
+    "events_upcoming": ("venues:event_manage_list", {"status": Event.Status.PUBLISHED.value, "date_from": "today"}),
+    "events_submitted": ("venues:event_queue", {}),
+}
+# Lists that filter by region: a section of one region among several links to that region's rows.
+REGION_FILTERED_LISTS = {
+    "regions:municipality_list", "regions:school_list", "participants:navigator_list",
+    "participants:student_list", "venues:venue_list",
+}
+
+
+def _figure_urls(region_pk: int | None, today: dt.date) -> dict[str, str]:
+    urls = {}
+    for key, (name, params) in FIGURE_LISTS.items():
+        base = url_or_none(name)
+        if base is None:
+            continue
+        query = {k: today.isoformat() if v == "today" else v for k, v in params.items()}
+        if region_pk is not None and name in REGION_FILTERED_LISTS:
+            query["region"] = region_pk
+        urls[key] = f"{base}?{urlencode(query)}" if query else base
+    return urls
+
+
 # Region targets (RegionTarget fields) against the figure that measures them: "факт / план".
 TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics", "trial_students": "trials"}
 
@@ -236,33 +262,33 @@ def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[
     targets = {}
     if campaign is not None:
         targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=campaign, region__in=regions)}
-    urls = {name: url_or_none(name) for *_labels, name in REGION_FIGURES if name}
+    today = timezone.localdate(now)
+    # one region: its lists are the user's whole scope; several: each region's figures link to its own rows
+    shared_urls = _figure_urls(None, today) if len(regions) == 1 else None
     result = []
     for region in regions:
         target = targets.get(region.pk)
+        urls = shared_urls if shared_urls is not None else _figure_urls(region.pk, today)
         figures = []
-        for key, label, short_label, url_name in REGION_FIGURES:
+        for key, label, short_label in REGION_FIGURES:
             if key not in metrics:
                 continue  # campaign figures when there is no current campaign
             plan = getattr(target, TARGETS[key]) if target is not None and key in TARGETS else None
-            figures.append(Figure(key, label, short_label, values[region.pk][key], urls.get(url_name), plan or None))
+            figures.append(Figure(key, label, short_label, values[region.pk][key], urls.get(key), plan or None))
         result.append(RegionFigures(region=region, figures=figures, target=target, as_of=as_of))
     return result
 
 
 def region_totals(rows: list[RegionFigures]) -> list[Figure]:
-    """National totals: the sum of every region's figures (and of their plans)."""
+    """National totals: the sum of every region's figures (and of their plans), linking to the unfiltered lists."""
     if not rows:
         return []
+    urls = _figure_urls(None, timezone.localdate())
     totals = []
     for i, first in enumerate(rows[0].figures):
         plans = [r.figures[i].plan for r in rows if r.figures[i].plan]
-        totals.append(
-            Figure(
-                first.key, first.label, first.short_label, sum(r.figures[i].value for r in rows), first.url,
-                sum(plans) or None,
-            )
-        )
+        value = sum(r.figures[i].value for r in rows)
+        totals.append(Figure(first.key, first.label, first.short_label, value, urls.get(first.key), sum(plans) or None))
     return totals
 
 

@@ -336,3 +336,34 @@ def test_guardian_reads_a_written_recommendation_from_home(client, rich_world):
     assert f'href="{reverse("venues:recommendation_detail", args=[recommendation.pk])}"' in html
     assert f'href="{reverse("participants:student_detail", args=[a.sibling.pk])}"' in html
     assert client.get(reverse("venues:recommendation_detail", args=[recommendation.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_figures_link_to_the_filtered_lists_they_count(client, rich_world):
+    a = rich_world.a
+    client.force_login(a.coordinator.user)
+    [section] = client.get(HOME).context["coordinator"]
+    urls = {f.key: f.url for f in section.figures}
+    assert urls["consents"] == reverse("participants:student_list") + "?consent=yes"
+    assert urls["diagnostics"] == reverse("participants:student_list") + "?diagnostics=complete"
+    assert urls["venues_signed"] == reverse("venues:venue_list") + "?contract=signed"
+    # the linked list shows as many rows as the figure counts
+    listed = client.get(urls["consents"])
+    assert listed.status_code == 200
+    assert listed.context["page_obj"].paginator.count == _figures(section)["consents"][0]
+    assert client.get(urls["venues_signed"]).context["page_obj"].paginator.count == _figures(section)["venues_signed"][0]
+    assert urls["bookings"] is None  # no list of a region's bookings exists: no link
+
+
+@pytest.mark.django_db
+def test_several_regions_link_each_to_its_own_rows(client, rich_world):
+    from regions.tests.factories import CoordinatorFactory
+
+    CoordinatorFactory(user=rich_world.a.coordinator.user, region=rich_world.b.region)
+    client.force_login(rich_world.a.coordinator.user)
+    sections = client.get(HOME).context["coordinator"]
+    assert len(sections) == 2
+    for section in sections:
+        url = {f.key: f.url for f in section.figures}["students"]
+        assert f"region={section.region.pk}" in url
+        assert client.get(url).context["page_obj"].paginator.count == _figures(section)["students"][0]
