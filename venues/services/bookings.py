@@ -3,12 +3,16 @@
 Every path that books — a student for themself, a guardian for a child, a navigator for a class, the event page's
 pre-check — goes through `_refusal()`, so a rule lives in one place and is worded once.
 
-Concurrency (pretix style): a booking is one short transaction that takes `lock_timeout` of a few seconds, locks the
-STUDENT row, then the EVENT row, re-checks every rule under those locks, inserts the booking and moves
-`Event.seats_taken` with an UPDATE. The student lock serialises one student's attempts (double submits, two
-in-person events at once, two overlapping events); the event lock serialises the seats. Every transaction here takes
-all its student locks (in primary-key order) before its one event lock, so two of them can never wait for each other
-in a circle. A lock timeout, a deadlock or a serialization failure becomes `BookingBusy` («попробуйте ещё раз»).
+Concurrency (pretix style): a booking is one short transaction with `lock_timeout` of a few seconds. It locks the
+STUDENT row, decides every rule about the student (their bookings change only under that lock), then locks the EVENT
+row, reads the event's terms again (a change since means every rule is decided again), inserts the booking and moves
+`Event.seats_taken` with an UPDATE; the CHECK `seats_taken <= capacity` is the last line of defence. The student lock
+serialises one student's attempts (double submits, two in-person or two overlapping events at once); the event lock
+serialises the seats and is held only for the count and the insert. Student locks are always taken before the event
+lock, several at once only in key order (`waitlist_promote`); a student taken out of that order (the heir of a
+cancelled seat, a waiting student met under the event lock) is locked only with SKIP LOCKED, never waited for, so no
+two transactions can wait for each other in a circle. A lock timeout, a deadlock or a serialization failure becomes
+`BookingBusy` («Сейчас много желающих — попробуйте ещё раз»).
 
 Which bookings count toward the campaign's limits: confirmed, attended and no-show ones, on events that were not
 cancelled. A place on the waiting list does not count: it counts from the moment it is promoted, and promotion checks
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,7 +38,7 @@ from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
 
-from ..booking_selectors import COUNTED, counted_bookings
+from ..booking_selectors import COUNTED, counted_bookings, with_usage
 from ..models import Booking, Event
 
 # How far into a queue a cancellation looks for the heir of its seat, and how many `waitlist_promote` locks up front.
@@ -144,7 +148,8 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
             else _("%(name)s: this event is for grades %(min)s–%(max)s, and the student is in grade %(grade)s.")
         )
         return BookingError(message % (grades | {"name": voice.name}), "grade_event")
-    if campaign.consent_required and not Consent.objects.filter(student=student, withdrawn_at__isnull=True).exists():
+    facts = _student_facts(student=student, event=event)
+    if campaign.consent_required and not facts["has_consent"]:
         message = (
             _("Booking needs a consent to the processing of your personal data in force; there is none or it was withdrawn.")
             if voice.is_self
@@ -152,11 +157,7 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
         )
         return BookingError(message % {"name": voice.name}, "consent")
     if not promotion:
-        existing = (
-            Booking.objects.filter(event=event, student=student, status__in=Booking.ACTIVE)
-            .values_list("status", flat=True)
-            .first()
-        )
+        existing = facts["existing"]
         if existing == Booking.Status.WAITLISTED:
             message = (
                 _("You are already on the waiting list for this event.")
@@ -171,7 +172,7 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
                 else _("%(name)s: already booked on this event.")
             )
             return BookingError(message % {"name": voice.name}, "already_booked")
-    usage = _counted(student=student, campaign=campaign)
+    usage = {"total": facts["used"], "offline": facts["offline_used"]}
     if usage["total"] >= campaign.max_events_per_student:
         params = {"count": usage["total"], "year": campaign.year, "name": voice.name}
         if voice.is_self:
@@ -202,20 +203,9 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
                 usage["offline"],
             )
         return BookingError(message % params, "limit_offline")
-    clash = (
-        Booking.objects.filter(
-            student=student,
-            status__in=COUNTED,
-            event__starts_at__lt=event.ends_at,
-            event__ends_at__gt=event.starts_at,
-        )
-        .exclude(event=event)
-        .exclude(event__status=Event.Status.CANCELLED)
-        .select_related("event")
-        .first()
-    )
-    if clash is not None:
-        params = {"name": voice.name, "other": clash.event.title, "when": _when(clash.event.starts_at)}
+    if facts["clash_event_id"] is not None:
+        clash = Event.objects.only("title", "starts_at").get(pk=facts["clash_event_id"])
+        params = {"name": voice.name, "other": clash.title, "when": _when(clash.starts_at)}
         message = (
             _("At that time you are already booked on «%(other)s» (%(when)s): the events overlap.")
             if voice.is_self
@@ -223,6 +213,30 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
         )
         return BookingError(message % params, "overlap")
     return None
+
+
+def _student_facts(*, student: Student, event: Event) -> dict:
+    """Everything the rules need to know about the student's other records, in one query: a consent in force, their
+    booking on this event, the campaign's counted bookings, and a counted booking that overlaps this event."""
+    here = Booking.objects.filter(event=event, student=OuterRef("pk"), status__in=Booking.ACTIVE).values("status")[:1]
+    clash = (
+        Booking.objects.filter(student=OuterRef("pk"), status__in=COUNTED)
+        .filter(event__starts_at__lt=event.ends_at, event__ends_at__gt=event.starts_at)
+        .exclude(event=event)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .order_by("event__starts_at")
+        .values("event_id")[:1]
+    )
+    return (
+        with_usage(Student.objects.filter(pk=student.pk), event.campaign)
+        .annotate(
+            has_consent=Exists(Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True)),
+            existing=Subquery(here),
+            clash_event_id=Subquery(clash),
+        )
+        .values("has_consent", "existing", "used", "offline_used", "clash_event_id")
+        .get()
+    )
 
 
 def _counted(*, student: Student, campaign: Campaign) -> dict:
@@ -273,7 +287,14 @@ def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | 
 def booking_create(*, actor, event: Event, student: Student) -> Booking:
     """A confirmed booking, or a place on the waiting list when the event is full. Raises BookingError."""
     try:
-        return _booking_create(actor=actor, event_id=event.pk, student_id=student.pk)
+        return _booking_create(actor=actor, snapshot=event, student_id=student.pk)
+    except IntegrityError:
+        # The unique constraint refused a second active booking: a writer that skipped the student lock beat us to
+        # it. The booking exists, and asking again is harmless: answer with it.
+        existing = Booking.objects.filter(event=event, student=student, status__in=Booking.ACTIVE).first()
+        if existing is None:
+            raise
+        return existing
     except OperationalError as exc:
         if _is_busy(exc):
             raise BookingBusy() from exc
@@ -281,31 +302,24 @@ def booking_create(*, actor, event: Event, student: Student) -> Booking:
 
 
 @transaction.atomic
-def _booking_create(*, actor, event_id: int, student_id: int) -> Booking:
+def _booking_create(*, actor, snapshot: Event, student_id: int) -> Booking:
     _set_lock_timeout()
     student = _lock_students([student_id])[student_id]
-    # Every rule about the student reads rows that change only under this student's lock (their bookings, consent,
-    # record), so it is decided now, before the event lock: the event row, for which every booking of the event
-    # queues, is then held only to count the seat and insert. Under the event lock the event's own terms are read
-    # again, and if they changed meanwhile (an edit, a cancellation) every rule is decided again.
-    snapshot = Event.objects.select_related("campaign").get(pk=event_id)
+    # Every rule about the student reads rows that change only under this student's lock (their bookings), so it is
+    # decided now, against the caller's copy of the event, before the event lock: the event row, for which every
+    # booking of the event queues, is then held only to count the seat and insert. Under the event lock the event's
+    # own terms are read again, and if they changed (an edit, a cancellation) every rule is decided again.
     _raise_refusal(actor=actor, event=snapshot, student=student)
-    event = _lock_event(event_id)
+    event = _lock_event(snapshot.pk)
     if _event_terms(event) != _event_terms(snapshot) or event.starts_at <= timezone.now():
         _raise_refusal(actor=actor, event=event, student=student)
     confirmed = event.seats_taken < event.capacity
-    try:
-        # The savepoint lets the transaction go on after the unique constraint refuses a second active booking.
-        with transaction.atomic():
-            booking = Booking.objects.create(
-                event=event,
-                student=student,
-                booked_by=actor,
-                status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
-            )
-    except IntegrityError:
-        # A writer that skipped the student lock beat us to it: the booking exists, and asking again is harmless.
-        return Booking.objects.get(event=event, student=student, status__in=Booking.ACTIVE)
+    booking = Booking.objects.create(
+        event=event,
+        student=student,
+        booked_by=actor,
+        status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
+    )
     if confirmed:
         # seats_taken <= capacity is also a CHECK constraint: the last line of defence if a lock is ever forgotten.
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
