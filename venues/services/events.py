@@ -8,9 +8,9 @@ pressing "approve" and "return" at once, or a booking landing while the capacity
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
+from functools import partial, wraps
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,7 +37,6 @@ DRAFT_FIELDS = (
     "campaign", "competency", "title", "description", "level", "mode", "address", "online_url",
     "starts_at", "ends_at", "capacity", "grade_min", "grade_max",
 )
-DRAFT_M2M = ("accessible_for", "mentors")
 # What may still change once families have booked (issue 4 §2): the time, the place and the number of seats.
 PUBLISHED_FIELDS = ("starts_at", "ends_at", "address", "online_url", "capacity")
 EDITABLE_STATUSES = (Event.Status.DRAFT, Event.Status.RETURNED)
@@ -155,8 +154,32 @@ def _normalise_place(event: Event) -> None:
         event.address = ""
 
 
+# A booking storm holds the event's row for milliseconds at a time; a change waits for it this long at most.
+LOCK_TIMEOUT = "3s"
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
 def _locked(event: Event) -> Event:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     return Event.objects.select_for_update().select_related("campaign", "venue").get(pk=event.pk)
+
+
+def _busy_is_a_refusal(service):
+    """A lock wait that timed out becomes a «try again» message, never a 500 (the transaction is already gone)."""
+
+    @wraps(service)
+    def wrapper(**kwargs):
+        try:
+            return service(**kwargs)
+        except OperationalError as exc:
+            cause = exc.__cause__
+            if _LOCK_NOT_AVAILABLE in (getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None)):
+                raise EventError(_("Many people are booking this event right now — please try again.")) from exc
+            raise
+
+    return wrapper
 
 
 # --- venue staff ---------------------------------------------------------------------------------------------------
@@ -180,6 +203,7 @@ def event_create(*, actor, venue, accessible_for: Iterable = (), mentors: Iterab
     return event
 
 
+@_busy_is_a_refusal
 @transaction.atomic
 def event_update(*, actor, event: Event, accessible_for: Iterable | None = None, mentors: Iterable | None = None,
                  **fields) -> Event:
@@ -260,6 +284,7 @@ def _update_published(*, actor, event: Event, fields) -> Event:
     return event
 
 
+@_busy_is_a_refusal
 @transaction.atomic
 def event_submit(*, actor, event: Event) -> Event:
     """Send a draft or a returned event to the region's coordinator; only a venue with the event's campaign
@@ -347,6 +372,7 @@ def event_return(*, actor, event: Event, comment: str) -> Event:
     return event
 
 
+@_busy_is_a_refusal
 @transaction.atomic
 def event_cancel(*, actor, event: Event, reason: str) -> Event:
     """Cancel an event that has not ended: every booking on it ends and booked families are told why."""

@@ -516,3 +516,36 @@ def test_attendance_offered_once_the_event_started(world):
     assert event_actions(actor=world.a.venue_staff.user, event=running) == {"edit", "copy", "attendance"}
     assert "attendance" not in event_actions(actor=world.a.other_venue_staff.user, event=running)
     assert "attendance" not in event_actions(actor=world.a.venue_staff.user, event=world.a.event)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_event_lock_answers_try_again(world, require_postgres, monkeypatch):
+    """While a booking storm holds the event's row, a change waits LOCK_TIMEOUT at most and then says so in Russian."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from venues.services import events as events_module
+
+    monkeypatch.setattr(events_module, "LOCK_TIMEOUT", "200ms")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        with transaction.atomic():
+            Event.objects.select_for_update().get(pk=world.a.event.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        refused(lambda: event_cancel(actor=world.a.coordinator.user, event=world.a.event, reason="Ремонт"),
+                "Сейчас многие записываются на это мероприятие — попробуйте ещё раз.")
+    finally:
+        release.set()
+        holder.join()
+    world.a.event.refresh_from_db()
+    assert world.a.event.status == Event.Status.PUBLISHED
+    event_cancel(actor=world.a.coordinator.user, event=world.a.event, reason="Ремонт")
