@@ -106,6 +106,10 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # JIT compiles a page's counting subqueries for 150–300 ms when their estimated cost passes jit_above_cost, for
+    # queries that run in 20–50 ms (EXPLAIN ANALYZE of the coordinator's home and student list, benchmarks/RESULTS.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 else:
     # SQLite serialises writers; a generous timeout keeps the demo and the tests from "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -76,6 +76,8 @@ class RegionPlan:
     navigators: int = 0
     venues: int = 0
     events: int = 0
+    offline_events: int = 0
+    online_pairs: int = 0
     ids: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -84,15 +86,9 @@ class RegionPlan:
         self.navigators = max(1, math.ceil(self.students / STUDENTS_PER_NAVIGATOR))
         self.venues = max(1, self.students // STUDENTS_PER_VENUE)
         self.events = max(4, math.ceil(self.students / STUDENTS_PER_EVENT))
-
-    @property
-    def offline_events(self) -> int:
-        return self.events // 2
-
-    @property
-    def online_pairs(self) -> int:
-        """Online events come in pairs: an afternoon one (14:00) and an evening one (16:00)."""
-        return (self.events - self.offline_events) // 2
+        self.offline_events = self.events // 2
+        # Online events come in pairs: an afternoon one (14:00) and an evening one (16:00).
+        self.online_pairs = (self.events - self.offline_events) // 2
 
     def school_of(self, k: int) -> int:
         return k * self.schools // self.students
@@ -441,6 +437,8 @@ class LoadGenerator:
 
     def students(self, label):
         names, nosologies, stamp = self.names, self.nosologies, self.stamp
+        # Grade and birth date depend on i modulo 84 (the grade on i % 6, the month on i % 12, the day on i % 28).
+        born = [(6 + i % 6, f"{2014 - i % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}") for i in range(84)]
 
         def rows():
             for p in self.plans:
@@ -450,10 +448,10 @@ class LoadGenerator:
                 for k in range(p.students):
                     i = p.first_student + k
                     j = p.school_of(k)
-                    grade = 6 + i % 6
+                    grade, birth_date = born[i % 84]
                     last, first, middle = names[i % 997]
                     yield (p.ids["student"] + k, u + k, p.ids["region"], municipality[j], p.ids["school"] + j, last,
-                           first, middle, f"{2020 - grade}-{1 + i % 12:02d}-{1 + i % 28:02d}", grade, "АБВ"[i % 3],
+                           first, middle, birth_date, grade, "АБВ"[i % 3],
                            nosologies[i % len(nosologies)] if i % 50 == 7 else None, navigator[j], stamp, None)
         self.writer.write(Student, ["id", "user_id", "region_id", "municipality_id", "school_id", "last_name",
                                     "first_name", "middle_name", "birth_date", "grade", "class_letter", "nosology_id",
@@ -638,12 +636,20 @@ def generate(*, students: int, regions: int = 89, password: str = DEFAULT_PASSWO
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         written = LoadGenerator(students=students, regions=regions, password=password, progress=progress,
                                 rebuild_indexes=rebuild_indexes).run()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (User, Region, Municipality, School, Navigator, Student, Guardian, Guardianship, Consent,
-                          Venue, Mentor, Event, Booking):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    vacuum_analyze()
     return written
+
+
+def vacuum_analyze():
+    """Statistics for the planner and (outside a transaction) the visibility map, which lets the lists' counts run as
+    index-only scans, and the space of deleted load data back: what autovacuum would do some minutes later."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    tables = [model._meta.db_table for model in (User, Region, Municipality, School, Navigator, Student, Guardian,
+                                                 Guardianship, Consent, Venue, Mentor, Event, Booking)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {', '.join(tables)}")
 
 
 # The tables of load data, children first, each with the condition that picks its load rows.
@@ -697,6 +703,7 @@ def delete_load_data(progress: Progress | None = None) -> int:
             cursor.execute(f"DELETE FROM {table} WHERE {condition}")
             removed += max(cursor.rowcount, 0)
             progress.add(max(cursor.rowcount, 0))
+    vacuum_analyze()
     progress.finish()
     return removed
 

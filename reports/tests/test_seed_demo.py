@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from bilet.models import User
 from bilet.roles import get_roles
 from participants.models import Consent, Guardian, Navigator, Student
 from regions.models import Campaign, Coordinator, Curator, Region, RegionTarget
@@ -42,11 +43,15 @@ def seeded():
 
 def test_second_run_changes_nothing(seeded):
     before = row_counts()
-    passwords = dict(Booking.objects.values_list("pk", "status"))
+    statuses = dict(Booking.objects.values_list("pk", "status"))
+    seats = dict(Event.objects.values_list("pk", "seats_taken"))
+    passwords = dict(User.objects.values_list("email", "password"))
     second = run_seed()
     assert second == seeded
     assert row_counts() == before
-    assert dict(Booking.objects.values_list("pk", "status")) == passwords
+    assert dict(Booking.objects.values_list("pk", "status")) == statuses
+    assert dict(Event.objects.values_list("pk", "seats_taken")) == seats
+    assert dict(User.objects.values_list("email", "password")) == passwords
     assert before["venues.Booking"] > 50 and before["participants.Student"] >= 50
 
 
