@@ -43,6 +43,10 @@ def nav_for(roles: Roles, current_path: str) -> list[dict]:
         if not item.visible(roles):
             continue
         url = reverse(item.url_name)
-        current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": matches})
+    # Nested sections (/manage/events/ and /manage/events/calendar/): only the closest one is the current page.
+    closest = max((item["url"] for item in items if item["current"]), key=len, default=None)
+    for item in items:
+        item["current"] = item["url"] == closest
     return items

@@ -436,3 +436,11 @@ def test_queue_and_calendar_query_counts_do_not_grow(client, world, name, django
     shown = response.context["page_obj"] if name == "event_queue" else [
         e for week in response.context["weeks"] for d in week for e in d["events"]]
     assert len(shown) >= 12
+
+
+def test_only_the_closest_navigation_entry_is_current(client, world):
+    client.force_login(world.a.coordinator.user)
+    items = client.get(reverse("venues:event_calendar")).context["nav_items"]
+    assert [str(i["label"]) for i in items if i["current"]] == ["Календарь"]
+    items = client.get(reverse("venues:event_manage_list")).context["nav_items"]
+    assert [str(i["label"]) for i in items if i["current"]] == ["Мероприятия"]
