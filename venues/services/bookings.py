@@ -32,7 +32,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
@@ -91,6 +91,35 @@ def _may_act_for(actor, student: Student) -> bool:
     if roles.guardian_id is not None:
         return Guardianship.objects.filter(guardian_id=roles.guardian_id, student_id=student.pk).exists()
     return False
+
+
+# The plural form follows "count" in the parameters (ngettext_lazy with a key): «1 мероприятие», «4 мероприятия».
+_LIMIT_MESSAGES = {
+    "limit_total": {
+        "self": ngettext_lazy(
+            "You are already booked on %(count)s event — the maximum for campaign %(year)s.",
+            "You are already booked on %(count)s events — the maximum for campaign %(year)s.",
+            "count",
+        ),
+        "named": ngettext_lazy(
+            "%(name)s: already booked on %(count)s event — the maximum for campaign %(year)s.",
+            "%(name)s: already booked on %(count)s events — the maximum for campaign %(year)s.",
+            "count",
+        ),
+    },
+    "limit_offline": {
+        "self": ngettext_lazy(
+            "You are already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
+            "You are already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
+            "count",
+        ),
+        "named": ngettext_lazy(
+            "%(name)s: already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
+            "%(name)s: already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
+            "count",
+        ),
+    },
+}
 
 
 def _when(value: dt.datetime) -> str:
@@ -172,37 +201,13 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
                 else _("%(name)s: already booked on this event.")
             )
             return BookingError(message % {"name": voice.name}, "already_booked")
-    usage = {"total": facts["used"], "offline": facts["offline_used"]}
-    if usage["total"] >= campaign.max_events_per_student:
-        params = {"count": usage["total"], "year": campaign.year, "name": voice.name}
-        if voice.is_self:
-            message = ngettext(
-                "You are already booked on %(count)s event — the maximum for campaign %(year)s.",
-                "You are already booked on %(count)s events — the maximum for campaign %(year)s.",
-                usage["total"],
-            )
-        else:
-            message = ngettext(
-                "%(name)s: already booked on %(count)s event — the maximum for campaign %(year)s.",
-                "%(name)s: already booked on %(count)s events — the maximum for campaign %(year)s.",
-                usage["total"],
-            )
-        return BookingError(message % params, "limit_total")
-    if event.mode == Event.Mode.OFFLINE and usage["offline"] >= campaign.max_offline_per_student:
-        params = {"count": usage["offline"], "year": campaign.year, "name": voice.name}
-        if voice.is_self:
-            message = ngettext(
-                "You are already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
-                "You are already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
-                usage["offline"],
-            )
-        else:
-            message = ngettext(
-                "%(name)s: already booked on %(count)s in-person event — the maximum for campaign %(year)s.",
-                "%(name)s: already booked on %(count)s in-person events — the maximum for campaign %(year)s.",
-                usage["offline"],
-            )
-        return BookingError(message % params, "limit_offline")
+    limits = [("limit_total", facts["used"], campaign.max_events_per_student)]
+    if event.mode == Event.Mode.OFFLINE:
+        limits.append(("limit_offline", facts["offline_used"], campaign.max_offline_per_student))
+    for rule, used, limit in limits:
+        if used >= limit:
+            message = _LIMIT_MESSAGES[rule]["self" if voice.is_self else "named"]
+            return BookingError(message % {"count": used, "year": campaign.year, "name": voice.name}, rule)
     if facts["clash_event_id"] is not None:
         clash = Event.objects.only("title", "starts_at").get(pk=facts["clash_event_id"])
         params = {"name": voice.name, "other": clash.title, "when": _when(clash.starts_at)}
