@@ -57,7 +57,9 @@ def _count(qs: QuerySet, outer: str, counted=None):
 
 
 def _students_with_consent() -> QuerySet[Student]:
-    in_force = Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True).order_by().values("pk")[:1]
+    in_force = (
+        Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True).order_by().values("student_id")[:1]
+    )
     return Student.objects.annotate(consent_in_force=Subquery(in_force)).filter(consent_in_force__isnull=False)
 
 
