@@ -518,7 +518,8 @@ def test_attendance_offered_once_the_event_started(world):
     assert "attendance" not in event_actions(actor=world.a.venue_staff.user, event=world.a.event)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test must not recreate content types under the next serialized test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_held_event_lock_answers_try_again(world, require_postgres, monkeypatch):
     """While a booking storm holds the event's row, a change waits LOCK_TIMEOUT at most and then says so in Russian."""
     import threading
