@@ -179,8 +179,15 @@ def build_listing(
 
 
 def paginate(request, queryset: QuerySet) -> Page:
-    """One page of `queryset` (`PAGINATE_BY` rows); a page number out of range or not a number gives the nearest page."""
-    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    """One page of `queryset` (`PAGINATE_BY` rows); a page number out of range or not a number gives the nearest page.
+
+    The page's ids come first, then its rows: PostgreSQL computes a row's annotations (consent flags, counts) for every
+    row an OFFSET skips, so page 50 of a region's 11,000 students took 260 ms in one query and takes 3 ms in two
+    (benchmarks/RESULTS.md).
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page.object_list = queryset.filter(pk__in=list(page.object_list))
+    return page
 
 
 def wants_partial(request) -> bool:

@@ -67,7 +67,11 @@ class Student(models.Model):
         ]
         indexes = [
             # The student lists sort by full name: a region's list uses the first index, the operator's the second.
-            models.Index(fields=["region", "last_name", "first_name", "middle_name"], name="student_region_name_idx"),
+            # With the id (the lists' tie-breaker) a page of a region's ids is an index-only scan: 0.5 ms instead of
+            # 34 ms of sorting 11,000 rows for ?page=50 (benchmarks/RESULTS.md).
+            models.Index(
+                fields=["region", "last_name", "first_name", "middle_name", "id"], name="student_region_name_idx"
+            ),
             models.Index(fields=["last_name", "first_name", "middle_name"], name="student_name_idx"),
             models.Index(fields=["school", "grade"], name="student_school_grade_idx"),
             models.Index(fields=["municipality"], name="student_municipality_idx"),
