@@ -157,6 +157,8 @@ ACCOUNT_ADAPTER = "bilet.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Emails say who writes (allauth would put the host name in brackets).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "«Билет в будущее»: "
 # A whole school often signs in from one NAT address: the per-address limit is generous (a class of 30 mistyping
 # in the same minute must not lock out the classmate who typed it right); the per-account limit is what stops
 # guessing: 5 failures lock that account's sign-in for 5 minutes (allauth keys "login_failed" by account).

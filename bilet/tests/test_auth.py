@@ -97,6 +97,9 @@ def test_password_reset_sends_email_and_link_sets_new_password(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ivanova@test.example"]
+    assert message.subject.startswith("«Билет в будущее»: ")
+    assert "портал проекта «Билет в будущее»" in message.body
+    assert "сбросить пароль" in message.body
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body).group(1)
 
     # allauth moves the key into the session and redirects to a key-less URL
