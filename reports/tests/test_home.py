@@ -367,3 +367,23 @@ def test_several_regions_link_each_to_its_own_rows(client, rich_world):
         url = {f.key: f.url for f in section.figures}["students"]
         assert f"region={section.region.pk}" in url
         assert client.get(url).context["page_obj"].paginator.count == _figures(section)["students"][0]
+
+
+@pytest.mark.django_db
+def test_home_works_for_every_role_when_no_campaign_is_current(client, world):
+    world.campaign.is_active = False
+    world.campaign.save(update_fields=["is_active"])
+    for user in [
+        world.operator, world.curator.user, world.a.coordinator.user, world.a.navigator.user,
+        world.a.venue_staff.user, world.a.mentor.user, world.a.guardian.user, world.a.student.user,
+    ]:
+        client.force_login(user)
+        response = client.get(HOME)
+        assert response.status_code == 200, user.email
+        assert "Текущей кампании нет" in response.content.decode(), user.email
+    [me] = response.context["student"]
+    assert [b.event for b in me.bookings] == [world.a.event]  # still listed, under a caption without a campaign
+    assert "Записи в этой кампании" not in response.content.decode()
+    client.force_login(world.a.coordinator.user)
+    keys = {f.key for f in client.get(HOME).context["coordinator"][0].figures}
+    assert "bookings" not in keys and "students" in keys
