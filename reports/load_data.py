@@ -1,7 +1,8 @@
 """Synthetic data of the planning shape of SPEC §5, written in bulk for the benchmarks.
 
 Shape for N students in R regions (defaults: 1,000,000 and 89): ~40 students per school, ~11 schools per
-municipality, one navigator per 70 students, one guardian per student, a consent for 90 % of them, one venue per
+municipality, one navigator per 70 students, one guardian per student, a consent for 90 % of them, all three stages
+of the online diagnostics for 60 % (the first stage for another 20 %), one venue per
 1,000 students (a signed contract each, one staff member, two mentors), one event per 20 students (half in person),
 and about two bookings per student: every consented student holds one in-person and one online booking, every fifth a
 second online one — inside the 2020 rules (at most 4, one in person) and never overlapping in time (in-person events
@@ -104,6 +105,11 @@ class RegionPlan:
 
 def has_consent(student_number: int) -> bool:
     return student_number % 10 != 0
+
+
+def diagnostic_stages(student_number: int) -> int:
+    """Stages of the online diagnostics done: all 3 for 60 % of the students, the first one for 20 %."""
+    return (3, 3, 3, 1, 0)[student_number % 5]
 
 
 class Progress:
@@ -322,6 +328,7 @@ class LoadGenerator:
             (Region, self.regions), (Municipality, self.municipalities), (School, self.schools), (User, self.users),
             (Coordinator, self.coordinators), (Navigator, self.navigators), (Student, self.students),
             (Guardian, self.guardians), (Guardianship, self.guardianships), (Consent, self.consents),
+            (DiagnosticResult, self.diagnostics),
             (Venue, self.venues), (VenueCampaign, self.venue_campaigns), (VenueStaff, self.venue_staff),
             (Mentor, self.mentors), (Event, self.events), (Booking, self.bookings),
         ]:
@@ -487,6 +494,18 @@ class LoadGenerator:
                                     "paper_received_on", "paper_received_by_id", "withdrawn_at", "withdrawn_by_id"],
                           rows(), label, big=True)
 
+    def diagnostics(self, label):
+        results = ["Склонность к профессиям типа «человек — техника»", "Склонность к профессиям типа «человек — человек»",
+                   "Склонность к профессиям типа «человек — знак»"]
+
+        def rows():
+            for p in self.plans:
+                for k in range(p.students):
+                    i = p.first_student + k
+                    for stage in range(1, diagnostic_stages(i) + 1):
+                        yield p.ids["student"] + k, stage, self.stamp, results[(i + stage) % 3]
+        self.writer.write(DiagnosticResult, ["student_id", "stage", "completed_at", "result"], rows(), label, big=True)
+
     def venues(self, label):
         def rows():
             for p in self.plans:
@@ -647,7 +666,8 @@ def vacuum_analyze():
         return
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     tables = [model._meta.db_table for model in (User, Region, Municipality, School, Navigator, Student, Guardian,
-                                                 Guardianship, Consent, Venue, Mentor, Event, Booking)]
+                                                 Guardianship, Consent, DiagnosticResult, Venue, Mentor, Event,
+                                                 Booking)]
     with connection.cursor() as cursor:
         cursor.execute(f"{command} {', '.join(tables)}")
 

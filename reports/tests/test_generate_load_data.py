@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from bilet.models import User
-from participants.models import Consent, Guardian, Guardianship, Navigator, Student
+from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
 from regions.models import Coordinator, Municipality, Region, RegionTarget, School
 from reports.demo import SEAT_HOLDING
 from venues.models import Booking, Event, Mentor, Venue, VenueCampaign, VenueStaff
@@ -46,6 +46,9 @@ def assert_planning_shape(students: int, regions: int):
     assert Guardianship.objects.filter(student__in=load_students()).count() == students
     consents = Consent.objects.filter(student__in=load_students(), withdrawn_at__isnull=True).count()
     assert consents == students * 9 // 10
+    stages = DiagnosticResult.objects.filter(student__in=load_students()).values("student").annotate(n=Count("pk"))
+    assert sum(1 for row in stages if row["n"] == 3) == students * 3 // 5
+    assert sum(1 for row in stages if row["n"] == 1) == students // 5
     venues = Venue.objects.filter(region__code__startswith="L")
     assert venues.count() >= regions
     assert VenueCampaign.objects.filter(venue__in=venues, contract_status="signed").count() == venues.count()
