@@ -37,7 +37,7 @@ from django.utils.translation import pgettext
 
 from bilet.models import User
 from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
-from regions.models import Coordinator, Municipality, Nosology, Region, RegionTarget, School
+from regions.models import Campaign, Coordinator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
 from .reference_data import ensure_campaign, ensure_competencies, person
@@ -319,7 +319,8 @@ class LoadGenerator:
     # --- the run ------------------------------------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
-        self.campaign = ensure_campaign()
+        # The portal's current campaign; the demo's 2026 one when there is none yet.
+        self.campaign = Campaign.objects.filter(is_active=True).first() or ensure_campaign()
         self.competencies = [c.pk for c in ensure_competencies()]
         self.nosologies = list(Nosology.objects.order_by("pk").values_list("pk", flat=True))
         self.reserve()

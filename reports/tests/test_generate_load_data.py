@@ -179,3 +179,13 @@ def test_postgresql_copy_keeps_every_index_and_constraint(require_postgres):
     # New rows get ids after the reserved blocks.
     assert User.objects.create(email="after@example.org").pk > User.objects.filter(
         email__endswith="@load.example").order_by("-pk").values_list("pk", flat=True)[0]
+
+
+def test_load_data_joins_the_current_campaign_and_leaves_it_current():
+    from regions.models import Campaign
+    from regions.tests.factories import CampaignFactory
+
+    current = CampaignFactory(name="Кампания 2027")
+    generate(students=100, regions=1)
+    assert set(Event.objects.filter(region__code__startswith="L").values_list("campaign", flat=True)) == {current.pk}
+    assert list(Campaign.objects.filter(is_active=True)) == [current]
