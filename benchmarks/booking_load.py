@@ -467,8 +467,7 @@ def scenario_2(args, hot, students, cookies) -> bool:
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(args.hot_clients)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
+    _sample_lock_waits(threads)
     stats = _stats(results, time.perf_counter() - started)
     report("  POST /events/<hot>/book/", stats)
     confirmed = Booking.objects.filter(event=hot, status=Booking.Status.CONFIRMED)
@@ -487,6 +486,28 @@ def scenario_2(args, hot, students, cookies) -> bool:
     print(f"  busy answers: {stats.kinds.get('busy', 0):,}; server errors: {stats.kinds.get('error', 0):,}; "
           f"slowest answer {stats.latencies[-1] * 1000:.0f} ms; oversold: {oversold}")
     return oversold == 0 and hot.seats_taken == n_confirmed and stats.kinds.get("error", 0) == 0
+
+
+def _sample_lock_waits(threads) -> None:
+    """Every 0.2 s until `threads` end: how many of the server's sessions on this database wait for a lock, and how
+    many run. Printed as the evidence of where the hot event queues: on the row lock, or for CPU."""
+    from django.db import connection
+
+    samples = []
+    with connection.cursor() as cursor:
+        while any(t.is_alive() for t in threads):
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active') "
+                "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            samples.append(cursor.fetchone())
+            time.sleep(0.2)
+    connection.close()
+    if samples:
+        locks = [s[0] for s in samples]
+        active = [s[1] for s in samples]
+        print(f"  sessions waiting on a lock: mean {sum(locks) / len(locks):.1f}, max {max(locks)}; "
+              f"active sessions: mean {sum(active) / len(active):.1f} ({len(samples)} samples)")
 
 
 def main():
