@@ -282,7 +282,7 @@ def test_my_bookings_for_a_student(client, world, online):
     assert response.status_code == 200
     html = " ".join(response.content.decode().split())
     assert "Кампания 2026: использовано 2 из 4, очное — использовано." in html
-    assert "лист ожидания: 2-й в очереди" in html
+    assert "лист ожидания: вы 2-й в очереди" in html
     assert "Покинуть лист ожидания" in html and "Отменить запись" in html
     assert world.a.event.title in html and "Онлайн-проба" in html
     assert world.a.sibling.full_name not in html
