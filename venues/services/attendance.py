@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from bilet.roles import get_roles
 
-from ..models import Booking, Event
+from ..models import Booking, Event, Recommendation
 
 # Bookings that hold a seat at the event and so belong on its register.
 REGISTER_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
@@ -68,16 +68,19 @@ def attendance_mark(*, actor, event: Event, marks: dict[int, bool]) -> Event:
             )
             % {"count": len(missing)}
         )
-    for pk, attended in marks.items():
-        booking = register[pk]
-        if not attended and hasattr(booking, "recommendation"):
-            raise AttendanceError(
-                _("%(student)s already has the mentor's recommendation, so they cannot be marked absent.")
-                % {"student": booking.student.full_name}
-            )
-
     attended_ids = [pk for pk, attended in marks.items() if attended]
     absent_ids = [pk for pk, attended in marks.items() if not attended]
+    # A mentor writing a recommendation holds its booking's row lock (recommendation_write). Lock the register's rows,
+    # then look for recommendations in a new statement: either the mentor committed first and we see it, or they wait
+    # for us and then find the student absent. Reading it from the register above could miss a commit in between.
+    list(Booking.objects.select_for_update().filter(pk__in=list(register)).order_by("pk").values_list("pk", flat=True))
+    written = Recommendation.objects.filter(booking_id__in=absent_ids).values_list("booking_id", flat=True).first()
+    if written is not None:
+        raise AttendanceError(
+            _("%(student)s already has the mentor's recommendation, so they cannot be marked absent.")
+            % {"student": register[written].student.full_name}
+        )
+
     Booking.objects.filter(pk__in=attended_ids).update(status=Booking.Status.ATTENDED)
     Booking.objects.filter(pk__in=absent_ids).update(status=Booking.Status.NO_SHOW)
     event.attendance_marked_at = timezone.now()
