@@ -220,9 +220,46 @@ def _refusal(*, actor, event: Event, student: Student, now: dt.datetime, promoti
     return None
 
 
+# One statement for every fact the rules need about the student, driven by the student's own counted bookings (an
+# index range of a handful of rows, however many events the campaign has). Written as SQL because the ORM took ~4 ms
+# to build the five-subquery equivalent, four times what PostgreSQL took to plan and run it, on the booking hot path.
+# "Counted" is the definition of `booking_selectors.counted_bookings`: COUNTED statuses, events not cancelled.
+_FACTS_SQL = """
+SELECT
+    EXISTS (SELECT 1 FROM {consent} c WHERE c.student_id = %(student)s AND c.withdrawn_at IS NULL) AS has_consent,
+    (SELECT h.status FROM {booking} h
+      WHERE h.event_id = %(event)s AND h.student_id = %(student)s AND h.status = ANY(%(active)s) LIMIT 1) AS existing,
+    COUNT(*) FILTER (WHERE e.campaign_id = %(campaign)s) AS used,
+    COUNT(*) FILTER (WHERE e.campaign_id = %(campaign)s AND e.mode = %(offline)s) AS offline_used,
+    (ARRAY_AGG(e.id ORDER BY e.starts_at)
+        FILTER (WHERE e.id <> %(event)s AND e.starts_at < %(ends)s AND e.ends_at > %(starts)s))[1] AS clash_event_id
+FROM {booking} b
+JOIN {event} e ON e.id = b.event_id
+WHERE b.student_id = %(student)s AND b.status = ANY(%(counted)s) AND e.status <> %(cancelled)s
+"""
+
+
 def _student_facts(*, student: Student, event: Event) -> dict:
-    """Everything the rules need to know about the student's other records, in one query: a consent in force, their
-    booking on this event, the campaign's counted bookings, and a counted booking that overlaps this event."""
+    """Everything the rules need to know about the student's other records: a consent in force, their booking on
+    this event, the campaign's counted bookings (all and in person), and a counted booking that overlaps this one."""
+    if connection.vendor != "postgresql":
+        return _student_facts_orm(student=student, event=event)
+    sql = _FACTS_SQL.format(
+        consent=Consent._meta.db_table, booking=Booking._meta.db_table, event=Event._meta.db_table
+    )
+    params = {
+        "student": student.pk, "event": event.pk, "campaign": event.campaign_id,
+        "active": list(Booking.ACTIVE), "counted": list(COUNTED), "offline": Event.Mode.OFFLINE,
+        "cancelled": Event.Status.CANCELLED, "starts": event.starts_at, "ends": event.ends_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(("has_consent", "existing", "used", "offline_used", "clash_event_id"), row))
+
+
+def _student_facts_orm(*, student: Student, event: Event) -> dict:
+    """The same facts through the ORM, for SQLite (development and the fast test run)."""
     here = Booking.objects.filter(event=event, student=OuterRef("pk"), status__in=Booking.ACTIVE).values("status")[:1]
     clash = (
         Booking.objects.filter(student=OuterRef("pk"), status__in=COUNTED)

@@ -344,3 +344,25 @@ def test_navigator_books_several_students_one_line_each(world):
         (no_consent, None, "consent"),
         (sixth_grader, "waitlisted", None),
     ]
+
+
+def test_facts_in_one_statement_agree_with_the_orm(world):
+    """On PostgreSQL the rules read the student's facts with one hand-written statement; it must say what the ORM
+    says (on SQLite both are the ORM)."""
+    from venues.services.bookings import _student_facts, _student_facts_orm
+
+    past = timezone.now() - dt.timedelta(days=3)
+    BookingFactory(student=world.a.student, status=Booking.Status.ATTENDED, event=online_event(world, starts_at=past))
+    BookingFactory(student=world.a.student, status=Booking.Status.WAITLISTED, event=online_event(world))
+    BookingFactory(student=world.a.student, event=online_event(world, status=Event.Status.CANCELLED))
+    overlapping = online_event(world, starts_at=world.a.event.starts_at + dt.timedelta(minutes=30))
+    Consent.objects.filter(student=world.a.sibling).update(withdrawn_at=timezone.now())
+    for student, event in [
+        (world.a.student, overlapping), (world.a.student, world.a.event), (world.a.sibling, world.a.event),
+        (world.a.other_student, world.a.other_event),
+    ]:
+        assert _student_facts(student=student, event=event) == _student_facts_orm(student=student, event=event)
+    facts = _student_facts(student=world.a.student, event=overlapping)
+    assert (facts["used"], facts["offline_used"], facts["clash_event_id"]) == (2, 1, world.a.event.pk)
+    assert _student_facts(student=world.a.sibling, event=world.a.event)["has_consent"] is False
+    assert _student_facts(student=world.a.student, event=world.a.event)["existing"] == "confirmed"
