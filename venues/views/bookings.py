@@ -150,7 +150,8 @@ def booking_cancel_view(request, pk: int):
         else:
             messages.success(request, _("The booking of %(name)s on «%(event)s» is cancelled.") % params)
     if request.htmx and request.POST.get("from") == "box":
-        event = get_object_or_404(event_public_list(user=request.user), pk=booking.event_id)
+        event = booking.event  # the user's own booking's event, whatever its status now
+        event.refresh_from_db(fields=["seats_taken", "status"])
         return _render_box(request, event)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
