@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from bilet.models import User
 from bilet.roles import ROLE_LABELS
 from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
-from regions.models import Competency, Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
+from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
 from .reference_data import ensure_campaign, ensure_competencies, person
