@@ -189,3 +189,21 @@ def test_load_data_joins_the_current_campaign_and_leaves_it_current():
     generate(students=100, regions=1)
     assert set(Event.objects.filter(region__code__startswith="L").values_list("campaign", flat=True)) == {current.pk}
     assert list(Campaign.objects.filter(is_active=True)) == [current]
+
+
+def test_delete_refuses_while_the_personal_data_log_names_a_generated_user():
+    from bilet.models import PersonalDataAccess
+
+    generate(students=100, regions=1)
+    coordinator = User.objects.get(email="coordinator01@load.example")
+    PersonalDataAccess.objects.create(user=coordinator, kind="export", what="students", row_count=100)
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="ничего не удалено"):
+        call_command("generate_load_data", "--delete", stdout=io.StringIO(), stderr=io.StringIO())
+    assert User.objects.count() == users and load_students().count() == 100
+
+
+def test_postgresql_keep_indexes_writes_the_same_data(require_postgres):
+    generate("--keep-indexes")
+    assert_planning_shape(N, REGIONS)
+    assert_bookings_consistent()
