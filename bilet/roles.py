@@ -4,9 +4,11 @@ A role is a record in its own app (a coordinator of a region, a navigator of a s
 through the user's reverse relations, so the lowest app does not import the higher ones.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -64,24 +66,32 @@ class Roles:
 NO_ROLES = Roles()
 
 
+# Each role as the user's reverse relation and the column read from it (bilet must not import the higher apps).
+_ROLE_PATHS = (
+    "curator__regions__id", "coordinators__region_id", "navigators__school_id", "venue_roles__venue_id",
+    "mentor__id", "guardian__id", "student__id",
+)
+
+
 def get_roles(user) -> Roles:
     """The roles of `user`, cached on the user object for the rest of the request.
 
-    One query: the user's row joined to each role table through its reverse relation (bilet must not import the
-    higher apps). Every page of a signed-in user pays for this, booking included, so it is not seven round trips; the
-    rows are the product of the user's multi-valued roles, a handful for any real person."""
+    One query: a UNION ALL of one index lookup per role table. Every page of a signed-in user pays for this, booking
+    included, so it is not seven round trips; and not the ORM's seven-way LEFT JOIN of the user's reverse relations
+    either, which cost ~1.8 ms a request (0.7 ms of it PostgreSQL planning the join order, the rest building it)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, "_bilet_roles", None)
     if cached is not None:
         return cached
-    rows = get_user_model()._default_manager.filter(pk=user.pk).values_list(
-        "curator__regions__id", "coordinators__region_id", "navigators__school_id", "venue_roles__venue_id",
-        "mentor__id", "guardian__id", "student__id",
-    )
-    curator, coordinator, navigator, venue, mentor, guardian, student = (
-        frozenset(value for value in column if value is not None) for column in (list(zip(*rows)) or [()] * 7)
-    )
+    sql = _roles_sql()
+    with connections[get_user_model()._default_manager.db].cursor() as cursor:
+        cursor.execute(sql, [user.pk] * len(_ROLE_PATHS))
+        rows = cursor.fetchall()
+    columns = [set() for _ in _ROLE_PATHS]
+    for role, value in rows:
+        columns[role].add(value)
+    curator, coordinator, navigator, venue, mentor, guardian, student = (frozenset(c) for c in columns)
     roles = Roles(
         operator=user.is_staff,
         curator_region_ids=curator,
@@ -94,6 +104,32 @@ def get_roles(user) -> Roles:
     )
     user._bilet_roles = roles
     return roles
+
+
+@functools.cache
+def _roles_sql() -> str:
+    """SELECT <role number>, <id> for each of `_ROLE_PATHS`, found through the user model's reverse relations."""
+    selects = [_role_select(number, path) for number, path in enumerate(_ROLE_PATHS)]
+    return " UNION ALL ".join(selects)
+
+
+def _role_select(number: int, path: str) -> str:
+    qn = connection.ops.quote_name
+    relation, *rest = path.split("__")
+    rel = get_user_model()._meta.get_field(relation)  # the reverse side of a role's foreign key to the user
+    role = rel.related_model._meta
+    user_column = f"r.{qn(rel.field.column)}"
+    if rest == ["id"]:
+        return f"SELECT {number}, r.{qn(role.pk.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %s"
+    field = role.get_field(rest[0])
+    if field.many_to_many:  # curator__regions__id: the through table's column, as the ORM trims the last join
+        through = field.remote_field.through._meta
+        return (
+            f"SELECT {number}, t.{qn(field.m2m_reverse_name())} FROM {qn(through.db_table)} t "
+            f"JOIN {qn(role.db_table)} r ON r.{qn(role.pk.column)} = t.{qn(field.m2m_column_name())} "
+            f"WHERE {user_column} = %s"
+        )
+    return f"SELECT {number}, r.{qn(field.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %s"
 
 
 def _one(ids: frozenset) -> int | None:

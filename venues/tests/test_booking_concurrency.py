@@ -119,6 +119,33 @@ def test_hundred_students_race_for_twenty_seats(school_world):
     assert connection.vendor == "postgresql"
 
 
+def test_seat_claims_racing_with_the_event_being_cancelled(school_world):
+    """The seat is claimed by one conditional UPDATE at the end, against the terms the rules were decided on: a
+    booking either commits before the cancellation (and is counted) or sees it and is refused; never a seat on a
+    cancelled event taken after it, never a count that disagrees with the bookings."""
+    event = school_world.event(capacity=60, mode=Event.Mode.ONLINE, address="", online_url="https://video.example/r")
+    students = school_world.students(40)
+    actor_id = school_world.navigator.user_id
+    snapshot = Event.objects.select_related("campaign").get(pk=event.pk)
+
+    def book(student):
+        from bilet.models import User
+
+        return lambda: booking_create(actor=User.objects.get(pk=actor_id), event=snapshot, student=student)
+
+    def cancel_event():
+        return Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+
+    jobs = [book(s) for s in students]
+    jobs.insert(20, cancel_event)
+    results = race(jobs)
+
+    outcomes = Counter(outcome(r) for i, r in enumerate(results) if i != 20)
+    assert set(outcomes) <= {"confirmed", "refused:event_cancelled"}, outcomes
+    assert sum(outcomes.values()) == 40
+    assert assert_seats_consistent(event) == outcomes["confirmed"]
+
+
 def test_one_student_sending_the_same_booking_ten_times(school_world):
     event = school_world.event(capacity=5)
     (student,) = school_world.students(1)

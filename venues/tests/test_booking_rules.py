@@ -330,6 +330,52 @@ def test_double_submit_past_the_checks_returns_the_same_booking(world, monkeypat
     assert event.seats_taken == 1
 
 
+def test_a_confirmed_booking_is_the_row_written(world):
+    """On PostgreSQL the seat and the booking are one hand-written statement: what it returns is the stored row."""
+    event = online_event(world)
+    booking = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
+    stored = Booking.objects.get(pk=booking.pk)
+    assert (stored.event_id, stored.student_id, stored.status, stored.booked_by_id, stored.created_at) == (
+        event.pk, world.a.student.pk, Booking.Status.CONFIRMED, world.a.student.user_id, booking.created_at
+    )
+    assert stored.cancelled_at is None
+
+
+@pytest.mark.parametrize(
+    "change, rule",
+    [
+        (lambda event: Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED), "event_cancelled"),
+        (lambda event: Event.objects.filter(pk=event.pk).update(grade_min=10, grade_max=11), "grade_event"),
+        (
+            lambda event: type(event.campaign).objects.filter(pk=event.campaign_id).update(
+                booking_closes_at=timezone.now() - dt.timedelta(minutes=1)
+            ),
+            "window_closed",
+        ),
+    ],
+)
+def test_terms_changed_after_the_page_read_the_event_are_decided_again(world, change, rule):
+    """The rules are decided against the caller's copy of the event; the seat is taken only while the event's and
+    the campaign's terms in the database are still those, else every rule is decided again on the current rows."""
+    event = online_event(world)
+    stale = Event.objects.select_related("campaign").get(pk=event.pk)
+    change(event)
+    with pytest.raises(BookingError) as caught:
+        booking_create(actor=world.a.student.user, event=stale, student=world.a.student)
+    assert caught.value.rule == rule
+    assert not Booking.objects.filter(event=event).exists()
+    assert Event.objects.get(pk=event.pk).seats_taken == 0
+
+
+def test_a_stale_copy_of_a_full_event_gives_a_place_on_the_waiting_list(world):
+    event = online_event(world, capacity=1)
+    stale = Event.objects.select_related("campaign").get(pk=event.pk)
+    booking_create(actor=world.a.student.user, event=event, student=world.a.student)
+    booking = booking_create(actor=world.a.guardian.user, event=stale, student=world.a.sibling)
+    assert booking.status == Booking.Status.WAITLISTED
+    assert Event.objects.get(pk=event.pk).seats_taken == 1
+
+
 def test_navigator_books_several_students_one_line_each(world):
     event = online_event(world, capacity=2)
     sixth_grader = StudentFactory(school=world.a.school, grade=6)

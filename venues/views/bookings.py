@@ -94,7 +94,9 @@ def _student_to_book(request) -> Student | None:
         return get_object_or_404(bookable_students(user=request.user), pk=int(raw))
     roles = get_roles(request.user)
     if roles.student_id is not None:
-        return get_object_or_404(bookable_students(user=request.user), pk=roles.student_id)
+        # The user's own record, by key: `booking_create` locks and reads the row (and refuses an erased student
+        # with its own sentence), so reading it here first would only cost a query on the booking path.
+        return Student(pk=roles.student_id)
     family = list(family_student_list(user=request.user)[:2])
     return family[0] if len(family) == 1 else None
 
@@ -102,7 +104,9 @@ def _student_to_book(request) -> Student | None:
 @login_required
 @require_POST
 def event_book(request, pk: int):
-    event = get_object_or_404(event_public_list(user=request.user), pk=pk)
+    # Only the campaign: the rules, the redirect and the booking box read nothing else of the event's relations.
+    events = event_public_list(user=request.user).select_related(None).select_related("campaign")
+    event = get_object_or_404(events, pk=pk)
     student = _student_to_book(request)
     if student is None:
         messages.error(request, _("Choose whom to book."))
