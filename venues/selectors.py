@@ -1,10 +1,12 @@
 """Venues, mentors, events and bookings a user may see (SPEC §2)."""
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bilet.roles import get_roles
 from participants.models import Guardianship
+from regions.models import Campaign
 
 from .models import Booking, Event, Mentor, Venue
 
@@ -80,3 +82,32 @@ def event_public_list(*, user) -> QuerySet[Event]:
     return Event.objects.select_related("venue", "region", "competency", "campaign").filter(
         published | Q(pk__in=event_list(user=user).values("pk"))
     )
+
+
+def event_public_get(*, user, pk: int) -> Event | None:
+    """The event of `event_public_list(user=…)` with this key, with its campaign (all the booking path reads), or None.
+
+    For a family (no working scope) that is a published event, read on PostgreSQL with hand-written SQL: on the
+    booking path the ORM spent 0.8 ms building this query, more than PostgreSQL took to answer it. (SQLite's driver
+    answers naive datetimes, which only the ORM's converters make aware: the ORM there.)"""
+    roles = get_roles(user)
+    if roles.is_staff_role or roles.mentor_id is not None or connection.vendor != "postgresql":
+        return event_public_list(user=user).select_related(None).select_related("campaign").filter(pk=pk).first()
+    qn = connection.ops.quote_name
+    event_fields, campaign_fields = Event._meta.concrete_fields, Campaign._meta.concrete_fields
+    campaign_column, status_column = (Event._meta.get_field(name).column for name in ("campaign", "status"))
+    columns = [f"e.{qn(f.column)}" for f in event_fields] + [f"c.{qn(f.column)}" for f in campaign_fields]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {qn(Event._meta.db_table)} e "
+        f"JOIN {qn(Campaign._meta.db_table)} c ON c.{qn(Campaign._meta.pk.column)} = e.{qn(campaign_column)} "
+        f"WHERE e.{qn(Event._meta.pk.column)} = %s AND e.{qn(status_column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, Event.Status.PUBLISHED])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    event = Event.from_db(connection.alias, [f.attname for f in event_fields], row[: len(event_fields)])
+    campaign = Campaign.from_db(connection.alias, [f.attname for f in campaign_fields], row[len(event_fields):])
+    Event._meta.get_field("campaign").set_cached_value(event, campaign)
+    return event

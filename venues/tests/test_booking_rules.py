@@ -412,3 +412,26 @@ def test_facts_in_one_statement_agree_with_the_orm(world):
     assert (facts["used"], facts["offline_used"], facts["clash_event_id"]) == (2, 1, world.a.event.pk)
     assert _student_facts(student=world.a.sibling, event=world.a.event)["has_consent"] is False
     assert _student_facts(student=world.a.student, event=world.a.event)["existing"] == "confirmed"
+
+
+@pytest.mark.parametrize("who", ["student", "guardian", "navigator", "venue_staff"])
+def test_the_booking_paths_event_read_agrees_with_the_public_list(world, who, django_assert_num_queries):
+    """`event_public_get` (hand-written for families on PostgreSQL) answers what `event_public_list` answers, with
+    the campaign read in the same query."""
+    from bilet.roles import get_roles
+    from venues.selectors import event_public_get, event_public_list
+
+    user = getattr(world.a, who).user
+    get_roles(user)
+    published = online_event(world)
+    draft = online_event(world, status=Event.Status.DRAFT)
+    for event in (published, draft, world.a.event, world.a.other_event):
+        expected = event_public_list(user=user).filter(pk=event.pk).first()
+        with django_assert_num_queries(1):
+            found = event_public_get(user=user, pk=event.pk)
+            campaign_year = found.campaign.year if found else None
+        assert found == expected
+        if found:
+            assert (campaign_year, found.starts_at, found.seats_taken) == (
+                expected.campaign.year, expected.starts_at, expected.seats_taken
+            )

@@ -32,7 +32,7 @@ from ..booking_selectors import (
     with_usage,
 )
 from ..models import Booking, Event
-from ..selectors import event_public_list
+from ..selectors import event_public_get, event_public_list
 from ..services.bookings import (
     BookingError,
     booking_cancel,
@@ -104,9 +104,9 @@ def _student_to_book(request) -> Student | None:
 @login_required
 @require_POST
 def event_book(request, pk: int):
-    # Only the campaign: the rules, the redirect and the booking box read nothing else of the event's relations.
-    events = event_public_list(user=request.user).select_related(None).select_related("campaign")
-    event = get_object_or_404(events, pk=pk)
+    event = event_public_get(user=request.user, pk=pk)
+    if event is None:
+        raise Http404
     student = _student_to_book(request)
     if student is None:
         messages.error(request, _("Choose whom to book."))
