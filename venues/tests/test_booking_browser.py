@@ -1,8 +1,9 @@
-"""Booking in Chromium: a guardian books a child, reads the in-person limit, sees the waiting list place in «Мои записи»
+"""Booking in Chromium: a guardian filters the catalog, books a child, reads the in-person limit, sees the waiting list place in «Мои записи»
 and cancels; a navigator books a class and reads one line per student. axe-core finds no serious or critical
 violation on the way."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -32,8 +33,18 @@ def test_guardian_books_hits_the_limit_waits_and_cancels(page, live_server, axe,
     booking_create(actor=a.other_student.user, event=full, student=a.other_student)
 
     sign_in(page, live_server, a.guardian.user.email)
+    # The guardian looks for an in-person practicum in the catalog: the filters answer in place and stay in the URL.
+    page.goto(f"{live_server.url}/events/")
+    page.locator("select[name=mode]").select_option("offline")
+    page.wait_for_url(re.compile(r"mode=offline"))
+    page.locator("select[name=competency]").select_option(str(in_person.competency_id))
+    page.wait_for_url(re.compile(rf"competency={in_person.competency_id}"))
+    results = page.locator("#results")
+    results.get_by_role("link", name="Токарное дело").wait_for()
+    assert results.locator("li.event-card").count() == 1
+    results.get_by_role("link", name="Токарное дело").click()
+    page.wait_for_url(re.compile(rf"/events/{in_person.pk}/$"))
     # The sibling takes the one in-person place of the campaign.
-    page.goto(f"{live_server.url}/events/{in_person.pk}/")
     page.get_by_label("Кого записать").select_option(label=a.sibling.full_name)
     page.get_by_role("button", name="Записаться").click()
     assert "запись на «Токарное дело» подтверждена" in page.locator(".messages").inner_text()
