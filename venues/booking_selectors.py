@@ -5,6 +5,7 @@ same definitions (`counted_bookings`) so a school of hundreds of students costs 
 again for each ticked student.
 """
 
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -71,9 +72,32 @@ def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 
 def queue_position(booking: Booking) -> int | None:
+    """`with_queue_position` of one waitlisted booking, from its own key and time: one count over the event's queue
+    (an index range). On PostgreSQL written as SQL: on the booking path the ORM spent ~1 ms building the subquery."""
     if booking.status != Booking.Status.WAITLISTED:
         return None
-    return with_queue_position(Booking.objects.filter(pk=booking.pk)).values_list("queue_position", flat=True)[0]
+    if booking.created_at is None:
+        booking.refresh_from_db(fields=["created_at"])
+    if connection.vendor != "postgresql":
+        return (
+            Booking.objects.filter(event_id=booking.event_id, status=Booking.Status.WAITLISTED)
+            .filter(Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk))
+            .count()
+            + 1
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_QUEUE_POSITION_SQL.format(booking=Booking._meta.db_table), {
+            "event": booking.event_id, "waitlisted": Booking.Status.WAITLISTED,
+            "created_at": booking.created_at, "pk": booking.pk,
+        })
+        return cursor.fetchone()[0] + 1
+
+
+_QUEUE_POSITION_SQL = """
+SELECT COUNT(*) FROM {booking}
+WHERE event_id = %(event)s AND status = %(waitlisted)s
+  AND (created_at < %(created_at)s OR (created_at = %(created_at)s AND id < %(pk)s))
+"""
 
 
 def family_booking_list(*, user, students) -> QuerySet[Booking]:
