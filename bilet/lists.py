@@ -7,6 +7,7 @@ Filter state lives in the query string, so a page can be bookmarked, shared and 
 """
 
 import copy
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -196,7 +197,7 @@ def wants_partial(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
 
 
-class DirectoryListView(LoginRequiredMixin, View):
+class DirectoryListView(LoginRequiredMixin, View, ABC):
     """A directory list page: roles allowed, a selector, filters, search, sort keys, pagination and an HTMX partial.
 
     Users whose roles do not include the list get 404, like anything outside their scope.
@@ -213,12 +214,13 @@ class DirectoryListView(LoginRequiredMixin, View):
     sort_keys: dict[str, tuple[str, ...]] = {}
     default_sort: str = ""
 
+    @abstractmethod
     def allowed(self, roles: Roles) -> bool:
-        raise NotImplementedError
+        """Whether a user with these roles has this list at all (others get 404)."""
 
+    @abstractmethod
     def get_queryset(self) -> QuerySet:
         """The rows this user may see: a selector called with the user, plus annotations."""
-        raise NotImplementedError
 
     def decorate(self, rows: list) -> None:
         """Per-row values computed from annotations already fetched (no queries)."""

@@ -2,6 +2,7 @@
 (codes and names, never database ids), and a Russian sentence for every value that does not fit."""
 
 import datetime as dt
+from abc import ABC, abstractmethod
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -85,11 +86,12 @@ class TextWidget(widgets.CharWidget):
         return cell_text(value)
 
 
-class NaturalKeyWidget(widgets.ForeignKeyWidget):
+class NaturalKeyWidget(widgets.ForeignKeyWidget, ABC):
     """A foreign key found by a natural key (a code, or a name within its parent); a miss is a Russian sentence."""
 
+    @abstractmethod
     def not_found(self, value: str, row) -> str:
-        raise NotImplementedError
+        """The Russian sentence for a value that matches no record."""
 
     def clean(self, value, row=None, **kwargs):
         value = cell_text(value)
