@@ -12,6 +12,8 @@ from django.db import connection, connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from bilet.db import prepared
+
 ROLE_LABELS = {
     "operator": _("operator staff"),
     "curator": _("regional curator"),
@@ -84,9 +86,10 @@ def get_roles(user) -> Roles:
     cached = getattr(user, "_bilet_roles", None)
     if cached is not None:
         return cached
-    sql = _roles_sql()
-    with connections[get_user_model()._default_manager.db].cursor() as cursor:
-        cursor.execute(sql, [user.pk] * len(_ROLE_PATHS))
+    using = get_user_model()._default_manager.db
+    sql = prepared("roles", _roles_sql(), using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk})
         rows = cursor.fetchall()
     columns = [set() for _ in _ROLE_PATHS]
     for role, value in rows:
@@ -120,16 +123,16 @@ def _role_select(number: int, path: str) -> str:
     role = rel.related_model._meta
     user_column = f"r.{qn(rel.field.column)}"
     if rest == ["id"]:
-        return f"SELECT {number}, r.{qn(role.pk.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %s"
+        return f"SELECT {number}, r.{qn(role.pk.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %(user)s"
     field = role.get_field(rest[0])
     if field.many_to_many:  # curator__regions__id: the through table's column, as the ORM trims the last join
         through = field.remote_field.through._meta
         return (
             f"SELECT {number}, t.{qn(field.m2m_reverse_name())} FROM {qn(through.db_table)} t "
             f"JOIN {qn(role.db_table)} r ON r.{qn(role.pk.column)} = t.{qn(field.m2m_column_name())} "
-            f"WHERE {user_column} = %s"
+            f"WHERE {user_column} = %(user)s"
         )
-    return f"SELECT {number}, r.{qn(field.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %s"
+    return f"SELECT {number}, r.{qn(field.column)} FROM {qn(role.db_table)} r WHERE {user_column} = %(user)s"
 
 
 def _one(ids: frozenset) -> int | None:

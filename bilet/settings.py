@@ -109,7 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiles a page's counting subqueries for 150–300 ms when their estimated cost passes jit_above_cost, for
     # queries that run in 20–50 ms (EXPLAIN ANALYZE of the coordinator's home and student list, benchmarks/RESULTS.md).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
+    # The statements `bilet.db.prepared` prepares (roles, the booking path) are planned once per connection and not
+    # again for each set of values; nothing else is prepared, so nothing else is affected.
+    _options["options"] = (_options.get("options", "") + " -c jit=off -c plan_cache_mode=force_generic_plan").strip()
 else:
     # SQLite serialises writers; a generous timeout keeps the demo and the tests from "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

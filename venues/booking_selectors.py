@@ -76,6 +76,8 @@ def queue_position(booking: Booking) -> int | None:
     (an index range). On PostgreSQL written as SQL: on the booking path the ORM spent ~1 ms building the subquery."""
     if booking.status != Booking.Status.WAITLISTED:
         return None
+    if "queue_position" in booking.__dict__:  # annotated, or read with the booking by the booking service
+        return booking.queue_position
     if booking.created_at is None:
         booking.refresh_from_db(fields=["created_at"])
     if connection.vendor != "postgresql":

@@ -1,9 +1,12 @@
 """Venues, mentors, events and bookings a user may see (SPEC §2)."""
 
+import functools
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bilet.db import prepared
 from bilet.roles import get_roles
 from participants.models import Guardianship
 from regions.models import Campaign
@@ -93,6 +96,21 @@ def event_public_get(*, user, pk: int) -> Event | None:
     roles = get_roles(user)
     if roles.is_staff_role or roles.mentor_id is not None or connection.vendor != "postgresql":
         return event_public_list(user=user).select_related(None).select_related("campaign").filter(pk=pk).first()
+    sql, event_fields, campaign_fields = _event_public_text()
+    with connection.cursor() as cursor:
+        cursor.execute(prepared("event_public", sql), {"pk": pk, "status": Event.Status.PUBLISHED})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    event = Event.from_db(connection.alias, event_fields, row[: len(event_fields)])
+    campaign = Campaign.from_db(connection.alias, campaign_fields, row[len(event_fields):])
+    Event._meta.get_field("campaign").set_cached_value(event, campaign)
+    return event
+
+
+@functools.cache
+def _event_public_text() -> tuple[str, list[str], list[str]]:
+    """`event_public_get`'s statement, and the attribute names of the event's and the campaign's columns in it."""
     qn = connection.ops.quote_name
     event_fields, campaign_fields = Event._meta.concrete_fields, Campaign._meta.concrete_fields
     campaign_column, status_column = (Event._meta.get_field(name).column for name in ("campaign", "status"))
@@ -100,14 +118,6 @@ def event_public_get(*, user, pk: int) -> Event | None:
     sql = (
         f"SELECT {', '.join(columns)} FROM {qn(Event._meta.db_table)} e "
         f"JOIN {qn(Campaign._meta.db_table)} c ON c.{qn(Campaign._meta.pk.column)} = e.{qn(campaign_column)} "
-        f"WHERE e.{qn(Event._meta.pk.column)} = %s AND e.{qn(status_column)} = %s"
+        f"WHERE e.{qn(Event._meta.pk.column)} = %(pk)s AND e.{qn(status_column)} = %(status)s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk, Event.Status.PUBLISHED])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    event = Event.from_db(connection.alias, [f.attname for f in event_fields], row[: len(event_fields)])
-    campaign = Campaign.from_db(connection.alias, [f.attname for f in campaign_fields], row[len(event_fields):])
-    Event._meta.get_field("campaign").set_cached_value(event, campaign)
-    return event
+    return sql, [f.attname for f in event_fields], [f.attname for f in campaign_fields]

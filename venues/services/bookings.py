@@ -27,8 +27,9 @@ rule about when a request may be made: a place in the queue taken inside the win
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zlib
+import functools
+import itertools
+import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,12 +40,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from bilet.db import prepared
 from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
 
 from ..booking_selectors import COUNTED, counted_bookings, with_usage
 from ..models import Booking, Event
+
+logger = logging.getLogger(__name__)
 
 # How far into a queue a cancellation looks for the heir of its seat, and how many `waitlist_promote` locks up front.
 PROMOTION_PRELOCK = 20
@@ -81,16 +85,21 @@ class _Voice:
     name: str
 
 
+def _is_self(actor, student: Student) -> bool:
+    """The actor is the student (their role record is this student's: `get_roles(actor).student_id`), read from the
+    student's own row, so the booking path of a student needs no query of the roles."""
+    return student.user_id is not None and student.user_id == getattr(actor, "pk", None) and actor.is_active
+
+
 def _voice(actor, student: Student) -> _Voice:
-    roles = get_roles(actor)
-    return _Voice(is_self=roles.student_id is not None and roles.student_id == student.pk, name=student.full_name)
+    return _Voice(is_self=_is_self(actor, student), name=student.full_name)
 
 
 def _may_act_for(actor, student: Student) -> bool:
     """The student themself, a guardian of theirs, or a navigator of their school."""
-    roles = get_roles(actor)
-    if roles.student_id == student.pk:
+    if _is_self(actor, student):
         return True
+    roles = get_roles(actor)
     if student.school_id in roles.navigator_school_ids:
         return True
     if roles.guardian_id is not None:
@@ -235,17 +244,27 @@ def _refusal(
 # "Counted" is the definition of `booking_selectors.counted_bookings`: COUNTED statuses, events not cancelled.
 _FACTS_SQL = """
 SELECT
-    EXISTS (SELECT 1 FROM {consent} c WHERE c.student_id = %(student)s AND c.withdrawn_at IS NULL) AS has_consent,
+    EXISTS (SELECT 1 FROM {consent} c WHERE c.student_id = {student} AND c.withdrawn_at IS NULL) AS has_consent,
     (SELECT h.status FROM {booking} h
-      WHERE h.event_id = %(event)s AND h.student_id = %(student)s AND h.status = ANY(%(active)s) LIMIT 1) AS existing,
-    COUNT(*) FILTER (WHERE e.campaign_id = %(campaign)s) AS used,
-    COUNT(*) FILTER (WHERE e.campaign_id = %(campaign)s AND e.mode = %(offline)s) AS offline_used,
+      WHERE h.event_id = {event_id} AND h.student_id = {student} AND h.status = ANY(%(active)s) LIMIT 1) AS existing,
+    COUNT(*) FILTER (WHERE e.campaign_id = {campaign_id}) AS used,
+    COUNT(*) FILTER (WHERE e.campaign_id = {campaign_id} AND e.mode = %(offline)s) AS offline_used,
     (ARRAY_AGG(e.id ORDER BY e.starts_at)
-        FILTER (WHERE e.id <> %(event)s AND e.starts_at < %(ends)s AND e.ends_at > %(starts)s))[1] AS clash_event_id
+        FILTER (WHERE e.id <> {event_id} AND e.starts_at < {ends_at} AND e.ends_at > {starts_at}))[1] AS clash_event_id
 FROM {booking} b
 JOIN {event} e ON e.id = b.event_id
-WHERE b.student_id = %(student)s AND b.status = ANY(%(counted)s) AND e.status <> %(cancelled)s
+WHERE b.student_id = {student} AND b.status = ANY(%(counted)s) AND e.status <> %(cancelled)s
 """
+# The student and the event the facts are about: parameters, or (`booking_create_self`) the columns of rows read in
+# the same statement.
+_FACTS_OF_PARAMS = {
+    "student": "%(student)s", "event_id": "%(event)s", "campaign_id": "%(campaign)s", "starts_at": "%(starts)s",
+    "ends_at": "%(ends)s",
+}
+_FACTS_OF_ROWS = {
+    "student": "s.id", "event_id": "x.id", "campaign_id": "x.campaign_id", "starts_at": "x.starts_at",
+    "ends_at": "x.ends_at",
+}
 
 
 _FACTS = ("has_consent", "existing", "used", "offline_used", "clash_event_id")
@@ -262,15 +281,25 @@ def _student_facts(*, student: Student, event: Event) -> dict:
     return dict(zip(_FACTS, row))
 
 
-def _facts_sql() -> str:
-    return _FACTS_SQL.format(consent=Consent._meta.db_table, booking=Booking._meta.db_table, event=Event._meta.db_table)
+@functools.cache
+def _facts_sql(*, of_rows: bool = False) -> str:
+    return _FACTS_SQL.format(
+        consent=Consent._meta.db_table, booking=Booking._meta.db_table, event=Event._meta.db_table,
+        **(_FACTS_OF_ROWS if of_rows else _FACTS_OF_PARAMS),
+    )
+
+
+def _facts_constants() -> dict:
+    return {
+        "active": list(Booking.ACTIVE), "counted": list(COUNTED), "offline": Event.Mode.OFFLINE,
+        "cancelled": Event.Status.CANCELLED,
+    }
 
 
 def _facts_params(*, student_id: int, event: Event) -> dict:
-    return {
-        "student": student_id, "event": event.pk, "campaign": event.campaign_id,
-        "active": list(Booking.ACTIVE), "counted": list(COUNTED), "offline": Event.Mode.OFFLINE,
-        "cancelled": Event.Status.CANCELLED, "starts": event.starts_at, "ends": event.ends_at,
+    return _facts_constants() | {
+        "student": student_id, "event": event.pk, "campaign": event.campaign_id, "starts": event.starts_at,
+        "ends": event.ends_at,
     }
 
 
@@ -328,48 +357,35 @@ def _lock_student(student_id: int, *, event: Event) -> tuple[Student, dict | Non
     if connection.vendor != "postgresql":
         _set_lock_timeout()
         return _lock_students([student_id])[student_id], None
-    fields = Student._meta.concrete_fields
-    table = Student._meta.db_table
-    sql = (
-        f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; SELECT 1 FROM {table} WHERE id = %(student)s FOR UPDATE; "
-        + _prepared(
-            "student_facts",
-            f"SELECT {', '.join('s.' + connection.ops.quote_name(f.column) for f in fields)}, f.* "
-            f"FROM {table} s CROSS JOIN ({_facts_sql()}) f WHERE s.id = %(student)s",
-        )
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, _facts_params(student_id=student_id, event=event))
-        row = cursor.fetchone()  # psycopg2 answers with the last statement's rows
+        cursor.execute(_lock_student_sql(), _facts_params(student_id=student_id, event=event))
+        return _student_and_facts(cursor.fetchone())  # psycopg2 answers with the last statement's rows
+
+
+def _lock_student_sql() -> str:
+    lock, facts = _lock_student_texts()
+    return (
+        f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "
+        f"{prepared('student_lock', lock)}; {prepared('student_facts', facts)}"
+    )
+
+
+@functools.cache
+def _lock_student_texts() -> tuple[str, str]:
+    table = Student._meta.db_table
+    columns = ", ".join("s." + connection.ops.quote_name(f.column) for f in Student._meta.concrete_fields)
+    return (
+        f"SELECT 1 FROM {table} WHERE id = %(student)s FOR UPDATE",
+        f"SELECT {columns}, f.* FROM {table} s CROSS JOIN ({_facts_sql()}) f WHERE s.id = %(student)s",
+    )
+
+
+def _student_and_facts(row) -> tuple[Student, dict]:
     if row is None:
         raise Student.DoesNotExist
-    student = Student.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
-    return student, dict(zip(_FACTS, row[len(fields):]))
-
-
-# The two statements of every booking are prepared once per database connection: PostgreSQL spent ~1 ms of each
-# booking planning them again. A prepared statement lives as long as the server session, whatever its transactions
-# do (a rollback keeps it), so the names prepared are remembered with the driver's connection object they were
-# prepared on: a new connection (CONN_MAX_AGE expired, a reconnect, the test database) prepares them again. (A
-# transaction-pooling PgBouncer in front of PostgreSQL would break this: sessions there are not the client's.)
-_PARAM = re.compile(r"%\((\w+)\)s")
-
-
-def _prepared(name: str, sql: str) -> str:
-    """`sql` (with `%(name)s` parameters, PostgreSQL) as `EXECUTE` of a statement prepared on this connection."""
-    names = list(dict.fromkeys(_PARAM.findall(sql)))
-    name = f"bilet_{name}_{zlib.crc32(sql.encode()):08x}"
-    connection.ensure_connection()
-    raw = connection.connection
-    holder = getattr(connection, "_bilet_prepared", None)
-    if holder is None or holder[0] is not raw:
-        holder = connection._bilet_prepared = (raw, set())
-    if name not in holder[1]:
-        body = _PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql)
-        with connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {body}")
-        holder[1].add(name)
-    return f"EXECUTE {name} ({', '.join(f'%({n})s' for n in names)})"
+    names = _attnames(Student)
+    student = Student.from_db(connection.alias, names, row[: len(names)])
+    return student, dict(zip(_FACTS, row[len(names):]))
 
 
 def _lock_event(event_id: int) -> Event:
@@ -397,6 +413,10 @@ def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | 
 def booking_create(*, actor, event: Event, student: Student) -> Booking:
     """A confirmed booking, or a place on the waiting list when the event is full. Raises BookingError."""
     try:
+        if _may_own_transaction():
+            booking = _book_student_in_own_transaction(actor=actor, snapshot=event, student_id=student.pk)
+            if booking is not None:
+                return booking
         return _booking_create(actor=actor, snapshot=event, student_id=student.pk)
     except IntegrityError:
         # The unique constraint refused a second active booking: a writer that skipped the student lock beat us to
@@ -477,28 +497,180 @@ RETURNING id, status, created_at
 def _take_place(*, actor, snapshot: Event, student: Student, now: dt.datetime) -> Booking | None:
     """A confirmed booking or a place on the waiting list while the event's terms are those of `snapshot`; None
     (nothing written) if they changed or the event started."""
-    terms = _event_terms(snapshot)
-    sql = _TAKE_PLACE_SQL.format(
-        event=Event._meta.db_table, campaign=Campaign._meta.db_table, booking=Booking._meta.db_table
-    ).replace("%(terms)s", ", ".join(f"%(t{i})s" for i in range(len(terms))))
-    sql = _prepared("take_place", sql)
-    booked_by_id = getattr(actor, "pk", None)
-    params = {f"t{i}": value for i, value in enumerate(terms)} | {
-        "event": snapshot.pk, "now": now, "student": student.pk, "booked_by": booked_by_id,
-        "confirmed": Booking.Status.CONFIRMED, "waitlisted": Booking.Status.WAITLISTED,
-    }
+    sql, params = _take_place_statement(actor=actor, snapshot=snapshot, student=student, now=now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    pk, status, created_at = row
+    return None if row is None else _placed_booking(row, actor=actor, snapshot=snapshot, student=student)
+
+
+def _take_place_statement(*, actor, snapshot: Event, student: Student, now: dt.datetime) -> tuple[str, dict]:
+    terms = _event_terms(snapshot)
+    params = {f"t{i}": value for i, value in enumerate(terms)} | {
+        "event": snapshot.pk, "now": now, "student": student.pk, "booked_by": getattr(actor, "pk", None),
+        "confirmed": Booking.Status.CONFIRMED, "waitlisted": Booking.Status.WAITLISTED,
+    }
+    return prepared("take_place", _take_place_text(len(terms))), params
+
+
+@functools.cache
+def _take_place_text(terms: int) -> str:
+    return _TAKE_PLACE_SQL.format(
+        event=Event._meta.db_table, campaign=Campaign._meta.db_table, booking=Booking._meta.db_table
+    ).replace("%(terms)s", ", ".join(f"%(t{i})s" for i in range(terms)))
+
+
+def _placed_booking(row, *, actor, snapshot: Event, student: Student) -> Booking:
+    """The Booking of a row (id, status, created_at[, queue position]) that a place-taking statement returned."""
+    pk, status, created_at, *position = row
     booking = Booking(
-        id=pk, event=snapshot, student=student, status=status, booked_by_id=booked_by_id, created_at=created_at
+        id=pk, event=snapshot, student=student, status=status, booked_by_id=getattr(actor, "pk", None),
+        created_at=created_at,
     )
     booking._state.adding = False
     booking._state.db = connection.alias
+    if position:
+        booking.queue_position = position[0]
     return booking
+
+
+# --- booking in two round trips -------------------------------------------------------------------------------------
+#
+# Where the caller is not inside a transaction of its own (a request: Django runs in autocommit), the booking is one
+# transaction written as two round trips to PostgreSQL instead of the four of an atomic block (BEGIN, the student,
+# the place, COMMIT): the first opens the transaction, locks the student and reads their facts; the rules are decided
+# in Python; the second takes the place AND commits, then reads the booking back with its place in the queue. The event
+# row is therefore locked and released inside one message to the server: between the seat's claim and the commit no
+# Python runs — no network hop, no wait for a gunicorn thread's turn at the GIL — so a popular event's queue moves at
+# the database's pace. Whatever fails between the two (a refusal, an error) is rolled back before the connection is
+# used again, or the connection is closed.
+
+_PLACED_SQL = """
+SELECT b.id, b.status, b.created_at,
+       CASE WHEN b.status = %(waitlisted)s THEN (
+           SELECT COUNT(*) + 1 FROM {booking} w
+           WHERE w.event_id = b.event_id AND w.status = %(waitlisted)s
+             AND (w.created_at < b.created_at OR (w.created_at = b.created_at AND w.id < b.id))
+       ) END
+FROM {booking} b
+WHERE b.event_id = %(event)s AND b.student_id = %(student)s AND b.status = ANY(%(active)s)
+"""
+
+
+def _may_own_transaction() -> bool:
+    return connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block
+
+
+def _book_in_own_transaction(*, actor, first_sql: str, params: dict, read) -> Booking | None:
+    """A booking in two round trips (see above). `first_sql` locks the student and reads what the rules need;
+    `read(row)` makes (student, event, facts) of its row, or None when this path does not apply. None (nothing written,
+    nothing held) then, or when the event's terms changed under the rules: the caller books the long way."""
+    placed_sql = prepared("placed", _PLACED_SQL.replace("{booking}", Booking._meta.db_table))
+    done = False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN; " + first_sql, params)
+            found = read(cursor.fetchone())
+            if found is None:
+                return None
+            student, snapshot, facts = found
+            now = timezone.now()
+            _raise_refusal(actor=actor, event=snapshot, student=student, now=now, facts=facts)
+            take_sql, take_params = _take_place_statement(actor=actor, snapshot=snapshot, student=student, now=now)
+            # The booking is read back after the commit by its event and student: the student's bookings changed only
+            # under their lock, and at most one of them is active on an event (a unique index), so it is this one.
+            cursor.execute(f"{take_sql}; COMMIT; {placed_sql}", take_params | {"active": list(Booking.ACTIVE)})
+            done = True
+            row = cursor.fetchone()
+    finally:
+        if not done:
+            _roll_back_own_transaction()
+    return None if row is None else _placed_booking(row, actor=actor, snapshot=snapshot, student=student)
+
+
+def _book_student_in_own_transaction(*, actor, snapshot: Event, student_id: int) -> Booking | None:
+    def read(row):
+        student, facts = _student_and_facts(row)
+        return student, snapshot, facts
+
+    return _book_in_own_transaction(
+        actor=actor, first_sql=_lock_student_sql(), params=_facts_params(student_id=student_id, event=snapshot),
+        read=read,
+    )
+
+
+def booking_create_self(*, actor, event_id: int) -> Booking | None:
+    """A student books themself onto the published event `event_id`: the booking path's most common request (and a
+    popular event's whole queue), in two round trips and no other query. The first locks the student found by the
+    actor's key and reads them, the event with its campaign and every fact the rules need, in one statement; the
+    rules are decided (`_refusal`, as on every path); the second takes the place and commits.
+
+    None when this way does not apply — not PostgreSQL, inside a caller's transaction, the actor is not a student, no
+    published event has this key, or the event's terms changed meanwhile — and then nothing was written: the caller
+    takes the general way (`event_public_get`, the student to book, `booking_create`), which answers each of those
+    cases as it always does. Raises BookingError (BookingBusy when the student's lock was not granted in time)."""
+    if not _may_own_transaction():
+        return None
+    lock, read_sql, sizes = _self_texts()
+    params = _facts_constants() | {"actor": actor.pk, "event": event_id, "published": Event.Status.PUBLISHED}
+    first_sql = f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; {prepared('self_lock', lock)}; {prepared('self_read', read_sql)}"
+
+    def read(row):
+        if row is None:
+            return None
+        student_end, event_end, campaign_end = sizes
+        student = Student.from_db(connection.alias, _attnames(Student), row[:student_end])
+        event = Event.from_db(connection.alias, _attnames(Event), row[student_end:event_end])
+        campaign = Campaign.from_db(connection.alias, _attnames(Campaign), row[event_end:campaign_end])
+        Event._meta.get_field("campaign").set_cached_value(event, campaign)
+        return student, event, dict(zip(_FACTS, row[campaign_end:]))
+
+    try:
+        return _book_in_own_transaction(actor=actor, first_sql=first_sql, params=params, read=read)
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BookingBusy() from exc
+        raise
+
+
+@functools.cache
+def _attnames(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+@functools.cache
+def _self_texts() -> tuple[str, str, tuple[int, int, int]]:
+    """`booking_create_self`'s two statements: lock the student whose user is the actor; read them, the published
+    event and its campaign and the student's facts about it (no row: not a student, or no such published event)."""
+    qn = connection.ops.quote_name
+    tables = {model: qn(model._meta.db_table) for model in (Student, Event, Campaign)}
+    user_column = qn(Student._meta.get_field("user").column)
+    columns = [
+        f"{alias}.{qn(f.column)}"
+        for model, alias in ((Student, "s"), (Event, "x"), (Campaign, "k"))
+        for f in model._meta.concrete_fields
+    ]
+    lock = f"SELECT 1 FROM {tables[Student]} WHERE {user_column} = %(actor)s FOR UPDATE"
+    read = (
+        f"SELECT {', '.join(columns)}, f.* FROM {tables[Student]} s "
+        f"JOIN {tables[Event]} x ON x.id = %(event)s AND x.{qn(Event._meta.get_field('status').column)} = %(published)s "
+        f"JOIN {tables[Campaign]} k ON k.id = x.{qn(Event._meta.get_field('campaign').column)} "
+        f"CROSS JOIN LATERAL ({_facts_sql(of_rows=True)}) f "
+        f"WHERE s.{user_column} = %(actor)s"
+    )
+    sizes = list(itertools.accumulate(len(m._meta.concrete_fields) for m in (Student, Event, Campaign)))
+    return lock, read, tuple(sizes)
+
+
+def _roll_back_own_transaction() -> None:
+    """End a transaction opened by `BEGIN` outside Django's bookkeeping; close the connection if that fails, so no
+    later query can run inside it."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+    except Exception:  # the exception on its way out is the one to report; this connection is not to be reused
+        logger.warning("booking: ROLLBACK failed, closing the connection", exc_info=True)
+        connection.close()
 
 
 def _raise_refusal(*, actor, event: Event, student: Student, now: dt.datetime | None = None, facts=None) -> None:

@@ -13,11 +13,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
-from regions.tests.factories import CampaignFactory, SchoolFactory, UserFactory
+from regions.tests.factories import UserFactory
 from venues.models import Booking, Event
 from venues.services.bookings import BookingBusy, BookingError, _refusal, booking_cancel, booking_create
-from venues.tests.factories import EventFactory, VenueFactory
 
 # serialized_rollback: the flush after each test leaves the data migrations' rows (and content types) as the next
 # transactional test expects them.
@@ -68,27 +66,6 @@ def outcome(result) -> str:
     if isinstance(result, BookingError):
         return f"refused:{result.rule}"
     return f"crashed:{result!r}"
-
-
-@pytest.fixture
-def school_world(require_postgres):
-    campaign = CampaignFactory(name="Кампания 2026 (гонки)")
-    school = SchoolFactory()
-    navigator = NavigatorFactory(school=school, user=UserFactory())
-    venue = VenueFactory(municipality=school.municipality)
-
-    def students(n):
-        made = [StudentFactory(school=school) for _ in range(n)]
-        for student in made:
-            ConsentFactory(student=student)
-        return made
-
-    def event(**kwargs):
-        kwargs.setdefault("starts_at", timezone.now() + dt.timedelta(days=10))
-        return EventFactory(venue=venue, campaign=campaign, **kwargs)
-
-    return type("SchoolWorld", (), {"campaign": campaign, "navigator": navigator, "students": staticmethod(students),
-                                   "event": staticmethod(event)})
 
 
 def assert_seats_consistent(event: Event):

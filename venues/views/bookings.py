@@ -37,6 +37,7 @@ from ..services.bookings import (
     BookingError,
     booking_cancel,
     booking_create,
+    booking_create_self,
     booking_refusal,
     bookings_create_for_students,
 )
@@ -77,8 +78,8 @@ def _render_box(request, event: Event):
     return render(request, BOX_TEMPLATE, booking_box_context(user=request.user, event=event))
 
 
-def _event_page(event: Event) -> str:
-    return reverse("venues:event_detail", args=[event.pk])
+def _event_page(pk: int) -> str:
+    return reverse("venues:event_detail", args=[pk])
 
 
 # --- booking and cancelling -----------------------------------------------------------------------------------------
@@ -104,27 +105,38 @@ def _student_to_book(request) -> Student | None:
 @login_required
 @require_POST
 def event_book(request, pk: int):
+    try:
+        # A student booking themself (no `student` field) the short way; anything else, or anything unusual, the
+        # general way, which answers every case (404, whom to book, the rules) as it always has.
+        booking = None if request.POST.get("student") else booking_create_self(actor=request.user, event_id=pk)
+        if booking is None:
+            booking = _book_the_general_way(request, pk)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        if booking is not None:
+            messages.success(request, _booked_message(request.user, booking))
+    if request.htmx:
+        event = event_public_get(user=request.user, pk=pk)
+        if event is None:
+            raise Http404
+        return _render_box(request, event)
+    return redirect(_event_page(pk))
+
+
+def _book_the_general_way(request, pk: int) -> Booking | None:
     event = event_public_get(user=request.user, pk=pk)
     if event is None:
         raise Http404
     student = _student_to_book(request)
     if student is None:
         messages.error(request, _("Choose whom to book."))
-    else:
-        try:
-            booking = booking_create(actor=request.user, event=event, student=student)
-        except BookingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _booked_message(request.user, booking))
-    if request.htmx:
-        event.refresh_from_db(fields=["seats_taken"])
-        return _render_box(request, event)
-    return redirect(_event_page(event))
+        return None
+    return booking_create(actor=request.user, event=event, student=student)
 
 
 def _booked_message(user, booking: Booking) -> str:
-    is_self = get_roles(user).student_id == booking.student_id
+    is_self = booking.student.user_id == user.pk
     params = {"name": booking.student.full_name, "event": booking.event.title}
     if booking.status == Booking.Status.CONFIRMED:
         text = _("You are booked on «%(event)s».") if is_self else _("%(name)s is booked on «%(event)s».")
@@ -261,7 +273,7 @@ def my_bookings_ics(request):
             summary=event.title,
             location=place,
             description=description,
-            url=request.build_absolute_uri(_event_page(event)),
+            url=request.build_absolute_uri(_event_page(event.pk)),
         ))
     response = HttpResponse(
         ics.calendar(events, name=_("My practicums — «Bilet v budushchee»")), content_type="text/calendar; charset=utf-8"
