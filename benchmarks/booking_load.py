@@ -27,10 +27,12 @@ date and commit.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import datetime as dt
 import http.client
 import itertools
+import json
 import os
 import random
 import secrets
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -186,7 +189,9 @@ def _fields(instance) -> dict:
 
 
 def sign_in(students) -> dict[int, tuple[str, str]]:
-    """Session rows for every student (as `login()` would write them) and a CSRF secret: student id → cookies."""
+    """Session rows for every student, in the database and in the session cache, as `login()` writes them with the
+    `cached_db` engine (so the first request of each student is not a cache miss that no signed-in user would meet),
+    and a CSRF secret: student id → cookies."""
     from importlib import import_module
 
     from django.conf import settings
@@ -211,6 +216,10 @@ def sign_in(students) -> dict[int, tuple[str, str]]:
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         cookies[s.pk] = (key, get_random_string(32))
     Session.objects.bulk_create(rows, batch_size=2000)
+    cached = {store.cache_key_prefix + row.session_key: store.decode(row.session_data) for row in rows}
+    keys = list(cached)
+    for i in range(0, len(keys), 2000):
+        store._cache.set_many({k: cached[k] for k in keys[i:i + 2000]}, timeout=86400)
     return cookies
 
 
@@ -227,6 +236,8 @@ def start_server(args) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV}
     env.pop("CELERY_BROKER_URL", None)
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    global SERVER_PGID
+    SERVER_PGID = server.pid
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -296,16 +307,52 @@ def classify(status: int, text: str, set_cookie: str) -> str:
 
 
 def _messages(set_cookie: str) -> str:
-    """The texts of Django's messages cookie in a response (signed with the server's key, which this script shares)."""
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.http import HttpRequest
+    """The texts of Django's messages cookie in a response. Only read, not verified: the load client classifies
+    answers and must not spend the CPU it shares with the server on checking the server's signature."""
+    value = unquote(set_cookie.split("messages=", 1)[1].split(";", 1)[0].strip('"'))
+    payload = value.replace("\\054", ",").replace('\\"', '"').split(":", 1)[0]  # payload:time:signature
+    compressed = payload.startswith(".")
+    data = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+    return json.dumps(json.loads(zlib.decompress(data) if compressed else data), ensure_ascii=False)
 
-    value = set_cookie.split("messages=", 1)[1].split(";", 1)[0].strip('"')
-    decoded = CookieStorage(HttpRequest())._decode(unquote(value).replace("\\054", ",").replace('\\"', '"'))
-    return " ".join(str(m) for m in decoded or [])
+
+Stats = collections.namedtuple("Stats", "requests elapsed latencies kinds statuses cpu")
+
+# The gunicorn master's process group (it is started in a session of its own): its workers' CPU is the web tier's.
+SERVER_PGID = None
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
-Stats = collections.namedtuple("Stats", "requests elapsed latencies kinds statuses")
+def cpu_now() -> collections.Counter:
+    """CPU seconds used so far by the load client (this process), gunicorn (its process group) and PostgreSQL (every
+    `postgres` process), and the machine's busy and stolen time (/proc/stat). Differences over a run, divided by its
+    requests, say where one request's CPU goes; a process that exits during the run takes its share with it."""
+    used = collections.Counter(client=sum(os.times()[:2]))
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        comm, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+        if SERVER_PGID is not None and int(fields[2]) == SERVER_PGID:
+            used["web"] += seconds
+        elif comm == "postgres":
+            used["db"] += seconds
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal …: busy is everything but idle, iowait and steal.
+    used["machine"] = (sum(ticks[:8]) - ticks[3] - ticks[4] - ticks[7]) / _TICK
+    used["steal"] = ticks[7] / _TICK
+    return used
+
+
+def _cpu_delta(before: collections.Counter) -> collections.Counter:
+    after = cpu_now()
+    after.subtract(before)
+    return after
 
 
 def run_for(duration: float, clients: int, port: int, make_request) -> Stats:
@@ -322,19 +369,20 @@ def run_for(duration: float, clients: int, port: int, make_request) -> Stats:
         with lock:
             results.extend(local)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_now()
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return _stats(results, time.perf_counter() - started)
+    return _stats(results, time.perf_counter() - started, _cpu_delta(cpu))
 
 
-def _stats(results, elapsed) -> Stats:
+def _stats(results, elapsed, cpu) -> Stats:
     return Stats(
         requests=len(results), elapsed=elapsed, latencies=sorted(r[0] for r in results),
         kinds=collections.Counter(r[2] for r in results), statuses=collections.Counter(r[1] for r in results),
+        cpu=cpu,
     )
 
 
@@ -344,7 +392,15 @@ def _merge(runs) -> Stats:
         latencies=sorted(x for r in runs for x in r.latencies),
         kinds=sum((r.kinds for r in runs), collections.Counter()),
         statuses=sum((r.statuses for r in runs), collections.Counter()),
+        cpu=_sum_counters(r.cpu for r in runs),
     )
+
+
+def _sum_counters(counters) -> collections.Counter:
+    total = collections.Counter()
+    for counter in counters:
+        total.update(counter)  # unlike `+`, keeps keys whose sum is zero
+    return total
 
 
 def _pct(latencies, q: float) -> float:
@@ -361,6 +417,11 @@ def report(name: str, stats: Stats) -> tuple[float, float]:
         f"latency p50 {_pct(stats.latencies, .50):.0f} ms, p95 {_pct(stats.latencies, .95):.0f} ms, "
         f"p99 {_pct(stats.latencies, .99):.0f} ms, max {stats.latencies[-1] * 1000:.0f} ms; "
         f"answers {dict(stats.kinds)}; HTTP {dict(sorted(stats.statuses.items()))}"
+    )
+    per = collections.defaultdict(float, {k: v * 1000 / max(stats.requests, 1) for k, v in stats.cpu.items()})
+    print(
+        f"    CPU per request: gunicorn {per['web']:.2f} ms, PostgreSQL {per['db']:.2f} ms, load client "
+        f"{per['client']:.2f} ms; machine busy {per['machine']:.2f} ms (stolen by the host {per['steal']:.2f} ms)"
     )
     return rate, _pct(stats.latencies, .95)
 
@@ -463,12 +524,12 @@ def scenario_2(args, hot, students, cookies) -> bool:
             results.extend(local)
 
     started_wall = dt.datetime.now(dt.timezone.utc)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_now()
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(args.hot_clients)]
     for t in threads:
         t.start()
     _sample_lock_waits(threads)
-    stats = _stats(results, time.perf_counter() - started)
+    stats = _stats(results, time.perf_counter() - started, _cpu_delta(cpu))
     report("  POST /events/<hot>/book/", stats)
     confirmed = Booking.objects.filter(event=hot, status=Booking.Status.CONFIRMED)
     span = confirmed.aggregate(first=Min("created_at"), last=Max("created_at"))
