@@ -125,6 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://bilet" if DEBUG else "redis://127.0.0.1:6379/1")
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "bilet.cache.RedisCache"  # one client per pool, not per call (bilet/cache.py)
 _PER_PROCESS_CACHES = ("LocMemCache", "DummyCache")
 if not DEBUG and CACHES["default"]["BACKEND"].endswith(_PER_PROCESS_CACHES):
     raise ImproperlyConfigured(

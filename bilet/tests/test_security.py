@@ -65,7 +65,7 @@ def test_production_settings_are_strict_and_use_a_shared_cache():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["X_FRAME_OPTIONS"] == "DENY" and values["SECURE_CONTENT_TYPE_NOSNIFF"]
     # sessions and allauth's counters live in Redis, not in one worker's memory
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "bilet.cache.RedisCache"  # Django's, with one client per pool (bilet/cache.py)
     assert values["session"] == "django.contrib.sessions.backends.cached_db"
 
 
