@@ -520,15 +520,17 @@ def _take_place_text(terms: int) -> str:
     ).replace("%(terms)s", ", ".join(f"%(t{i})s" for i in range(terms)))
 
 
+_PLACED_FIELDS = ("id", "event_id", "student_id", "status", "booked_by_id", "created_at", "cancelled_at")
+
+
 def _placed_booking(row, *, actor, snapshot: Event, student: Student) -> Booking:
     """The Booking of a row (id, status, created_at[, queue position]) that a place-taking statement returned."""
     pk, status, created_at, *position = row
-    booking = Booking(
-        id=pk, event=snapshot, student=student, status=status, booked_by_id=getattr(actor, "pk", None),
-        created_at=created_at,
+    booking = Booking.from_db(
+        connection.alias, _PLACED_FIELDS,
+        (pk, snapshot.pk, student.pk, status, getattr(actor, "pk", None), created_at, None),
     )
-    booking._state.adding = False
-    booking._state.db = connection.alias
+    booking.event, booking.student = snapshot, student
     if position:
         booking.queue_position = position[0]
     return booking
@@ -620,7 +622,7 @@ def booking_create_self(*, actor, event_id: int) -> Booking | None:
             return None
         student_end, event_end, campaign_end = sizes
         student = Student.from_db(connection.alias, _attnames(Student), row[:student_end])
-        event = Event.from_db(connection.alias, _attnames(Event), row[student_end:event_end])
+        event = Event.from_db(connection.alias, _attnames(Event, self_path=True), row[student_end:event_end])
         campaign = Campaign.from_db(connection.alias, _attnames(Campaign), row[event_end:campaign_end])
         Event._meta.get_field("campaign").set_cached_value(event, campaign)
         return student, event, dict(zip(_FACTS, row[campaign_end:]))
@@ -633,9 +635,20 @@ def booking_create_self(*, actor, event_id: int) -> Booking | None:
         raise
 
 
+# Columns `booking_create_self` does not read: the event's long texts, which the rules and the answer never show (an
+# instance made without them loads them if ever asked, with a query of its own).
+_SELF_UNREAD = {Event: {"description", "coordinator_comment"}}
+
+
 @functools.cache
-def _attnames(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+def _read_fields(model, *, self_path: bool = False) -> tuple:
+    unread = _SELF_UNREAD.get(model, set()) if self_path else set()
+    return tuple(f for f in model._meta.concrete_fields if f.name not in unread)
+
+
+@functools.cache
+def _attnames(model, *, self_path: bool = False) -> list[str]:
+    return [f.attname for f in _read_fields(model, self_path=self_path)]
 
 
 @functools.cache
@@ -645,11 +658,8 @@ def _self_texts() -> tuple[str, str, tuple[int, int, int]]:
     qn = connection.ops.quote_name
     tables = {model: qn(model._meta.db_table) for model in (Student, Event, Campaign)}
     user_column = qn(Student._meta.get_field("user").column)
-    columns = [
-        f"{alias}.{qn(f.column)}"
-        for model, alias in ((Student, "s"), (Event, "x"), (Campaign, "k"))
-        for f in model._meta.concrete_fields
-    ]
+    models = ((Student, "s"), (Event, "x"), (Campaign, "k"))
+    columns = [f"{alias}.{qn(f.column)}" for model, alias in models for f in _read_fields(model, self_path=True)]
     lock = f"SELECT 1 FROM {tables[Student]} WHERE {user_column} = %(actor)s FOR UPDATE"
     read = (
         f"SELECT {', '.join(columns)}, f.* FROM {tables[Student]} s "
@@ -658,7 +668,7 @@ def _self_texts() -> tuple[str, str, tuple[int, int, int]]:
         f"CROSS JOIN LATERAL ({_facts_sql(of_rows=True)}) f "
         f"WHERE s.{user_column} = %(actor)s"
     )
-    sizes = list(itertools.accumulate(len(m._meta.concrete_fields) for m in (Student, Event, Campaign)))
+    sizes = list(itertools.accumulate(len(_read_fields(model, self_path=True)) for model, _alias in models))
     return lock, read, tuple(sizes)
 
 

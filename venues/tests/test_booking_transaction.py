@@ -253,6 +253,8 @@ def test_a_student_books_themself_in_two_statements_without_reading_roles_or_the
     sql = [q["sql"] for q in queries]
     assert sum(s.startswith("BEGIN;") for s in sql) == 1 and sum("COMMIT;" in s for s in sql) == 1
     assert not any("bilet_roles_" in s or "bilet_event_public_" in s or "regions_curator" in s for s in sql), sql
+    # Nothing else: the signed-in user, then the booking's two round trips (no field left unread is loaded later).
+    assert len(sql) == 3 and '"bilet_user"' in sql[0], sql
     assert _idle()
     assert _messages(response) == [f"Мест на «{online.title}» нет — вы в листе ожидания, 1-й в очереди."]
 
