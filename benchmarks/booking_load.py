@@ -363,11 +363,11 @@ SERVER_PGID = None
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_now() -> collections.Counter:
-    """CPU seconds used so far by the load client (this process), gunicorn (its process group) and PostgreSQL (every
-    `postgres` process), and the machine's busy and stolen time (/proc/stat). Differences over a run, divided by its
-    requests, say where one request's CPU goes; a process that exits during the run takes its share with it."""
-    used = collections.Counter(client=sum(os.times()[:2]))
+def cpu_now() -> dict:
+    """CPU seconds used so far by the load client (this process), each gunicorn process (its process group) and each
+    PostgreSQL process, and the machine's busy and stolen time (/proc/stat). `_cpu_delta` turns two readings into the
+    CPU a run cost; divided by its requests, it says where one request's CPU goes."""
+    procs = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -378,21 +378,25 @@ def cpu_now() -> collections.Counter:
         comm, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
         seconds = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
         if SERVER_PGID is not None and int(fields[2]) == SERVER_PGID:
-            used["web"] += seconds
+            procs[("web", entry.name)] = seconds
         elif comm == "postgres":
-            used["db"] += seconds
+            procs[("db", entry.name)] = seconds
     with open("/proc/stat") as f:
         ticks = [int(x) for x in f.readline().split()[1:]]
     # user nice system idle iowait irq softirq steal …: busy is everything but idle, iowait and steal.
-    used["machine"] = (sum(ticks[:8]) - ticks[3] - ticks[4] - ticks[7]) / _TICK
-    used["steal"] = ticks[7] / _TICK
-    return used
+    machine = (sum(ticks[:8]) - ticks[3] - ticks[4] - ticks[7]) / _TICK
+    return {"procs": procs, "client": sum(os.times()[:2]), "machine": machine, "steal": ticks[7] / _TICK}
 
 
-def _cpu_delta(before: collections.Counter) -> collections.Counter:
+def _cpu_delta(before: dict) -> collections.Counter:
+    """What each tier used since `before`: a process started meanwhile counts from zero; one that exited meanwhile
+    (a closed database session) is left out rather than subtracted."""
     after = cpu_now()
-    after.subtract(before)
-    return after
+    used = collections.Counter({k: after[k] - before[k] for k in ("client", "machine", "steal")})
+    used.update({"web": 0.0, "db": 0.0})
+    for (tier, pid), seconds in after["procs"].items():
+        used[tier] += seconds - before["procs"].get((tier, pid), 0.0)
+    return used
 
 
 def run_for(duration: float, clients: int, port: int, make_request) -> Stats:
