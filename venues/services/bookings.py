@@ -412,16 +412,24 @@ def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | 
 
 def booking_create(*, actor, event: Event, student: Student) -> Booking:
     """A confirmed booking, or a place on the waiting list when the event is full. Raises BookingError."""
-    try:
+    def book():
         if _may_own_transaction():
             booking = _book_student_in_own_transaction(actor=actor, snapshot=event, student_id=student.pk)
             if booking is not None:
                 return booking
         return _booking_create(actor=actor, snapshot=event, student_id=student.pk)
+
+    return _answering_races(book, Booking.objects.filter(event=event, student=student))
+
+
+def _answering_races(book, bookings_of_the_student_here):
+    """`book()`, with what a race leaves answered: the unique constraint refused a second active booking (a writer
+    that skipped the student lock beat us to it: the booking exists, and asking again is harmless, so answer with
+    it); a lock not granted in time, a deadlock or a serialization failure (BookingBusy)."""
+    try:
+        return book()
     except IntegrityError:
-        # The unique constraint refused a second active booking: a writer that skipped the student lock beat us to
-        # it. The booking exists, and asking again is harmless: answer with it.
-        existing = Booking.objects.filter(event=event, student=student, status__in=Booking.ACTIVE).first()
+        existing = bookings_of_the_student_here.filter(status__in=Booking.ACTIVE).first()
         if existing is None:
             raise
         return existing
@@ -627,12 +635,10 @@ def booking_create_self(*, actor, event_id: int) -> Booking | None:
         Event._meta.get_field("campaign").set_cached_value(event, campaign)
         return student, event, dict(zip(_FACTS, row[campaign_end:]))
 
-    try:
-        return _book_in_own_transaction(actor=actor, first_sql=first_sql, params=params, read=read)
-    except OperationalError as exc:
-        if _is_busy(exc):
-            raise BookingBusy() from exc
-        raise
+    return _answering_races(
+        lambda: _book_in_own_transaction(actor=actor, first_sql=first_sql, params=params, read=read),
+        Booking.objects.filter(event_id=event_id, student__user=actor),
+    )
 
 
 # Columns `booking_create_self` does not read: the event's long texts, which the rules and the answer never show (an

@@ -298,3 +298,30 @@ def test_the_self_way_answers_htmx_with_the_booking_box(client, school_world, on
     assert response.status_code == 200
     assert "venues/bookings/booking_box.html" in [t.name for t in response.templates]
     assert Booking.objects.get(event=online, student=student).status == "confirmed"
+
+
+def test_the_self_way_answers_a_lost_unique_race_with_the_booking_that_won(school_world, online, monkeypatch):
+    """As `booking_create`: if the unique constraint refuses the insert (a writer that skipped the student's lock
+    booked first), the answer is that booking, not an error page."""
+    from django.db import IntegrityError
+
+    student = _signed_in_student(school_world)
+    real = service._book_in_own_transaction
+
+    def beaten(**kwargs):
+        BookingFactory(event=online, student=student, status="confirmed")
+        raise IntegrityError("booking_one_active_per_student_event")
+
+    monkeypatch.setattr(service, "_book_in_own_transaction", beaten)
+    booking = service.booking_create_self(actor=student.user, event_id=online.pk)
+    monkeypatch.setattr(service, "_book_in_own_transaction", real)
+
+    assert booking == Booking.objects.get(event=online, student=student)
+
+    # With no booking to answer with, the error is not swallowed.
+    def refused_for_nothing(**kwargs):
+        raise IntegrityError("something else")
+
+    monkeypatch.setattr(service, "_book_in_own_transaction", refused_for_nothing)
+    with pytest.raises(IntegrityError):
+        service.booking_create_self(actor=student.user, event_id=school_world.event().pk)
