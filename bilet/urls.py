@@ -21,9 +21,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include(([path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log")], "bilet"))),
+    # venues first: the catalog and booking are the busiest pages, and Django tries the patterns in order.
+    path("", include("venues.urls")),
     path("", include("regions.urls")),
     path("", include("participants.urls")),
-    path("", include("venues.urls")),
     path("", include("reports.urls")),
 ]
 
