@@ -465,7 +465,8 @@ def report(name: str, stats: Stats) -> tuple[float, float]:
     per = collections.defaultdict(float, {k: v * 1000 / max(stats.requests, 1) for k, v in stats.cpu.items()})
     print(
         f"    CPU per request: gunicorn {per['web']:.2f} ms, PostgreSQL {per['db']:.2f} ms, load client "
-        f"{per['client']:.2f} ms; machine busy {per['machine']:.2f} ms (stolen by the host {per['steal']:.2f} ms)"
+        f"{per['client']:.2f} ms; machine busy {per['machine']:.2f} ms (stolen by the host {per['steal']:.2f} ms); "
+        f"cores busy {stats.cpu['machine'] / stats.elapsed:.2f} of {os.cpu_count()}"
     )
     return rate, _pct(stats.latencies, .95)
 
