@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from participants.tests.factories import ConsentFactory, StudentFactory
 from venues import ics
@@ -298,6 +299,28 @@ def test_my_bookings_for_a_guardian_per_child_with_recommendations(client, world
     assert "Стоит попробовать инженерный класс." in html
     assert "очное — 0 из 1" in html  # the sibling has used nothing
     assert world.a.other_student.full_name not in html
+
+
+@pytest.mark.parametrize("days_ago, expected", [
+    (2, "рекомендация наставника ожидается до {due}"),
+    (20, "рекомендация наставника задерживается: срок был {due}"),
+])
+def test_my_bookings_says_when_the_mentors_recommendation_is_due(client, world, days_ago, expected):
+    event = world.a.event
+    event.starts_at = timezone.now() - dt.timedelta(days=days_ago, hours=2)
+    event.ends_at = event.starts_at + dt.timedelta(hours=2)
+    event.save(update_fields=["starts_at", "ends_at"])
+    Booking.objects.filter(pk=world.a.booking.pk).update(status=Booking.Status.ATTENDED)
+    due = date_format(timezone.localtime(event.ends_at + dt.timedelta(days=world.campaign.recommendation_days)), "j E")
+    html = " ".join(login(client, world.a.student.user).get(reverse("venues:my_bookings")).content.decode().split())
+    assert expected.format(due=due) in html
+
+    # Once written, the recommendation itself is shown instead.
+    Recommendation.objects.create(booking=world.a.booking, mentor=world.a.mentor,
+                                  competency=event.competency, text="Стоит попробовать инженерный класс.")
+    html = " ".join(client.get(reverse("venues:my_bookings")).content.decode().split())
+    assert "Стоит попробовать инженерный класс." in html
+    assert "ожидается до" not in html and "задерживается" not in html
 
 
 @pytest.mark.parametrize("who", ["coordinator", "navigator", "venue_staff", "mentor"])

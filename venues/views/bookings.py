@@ -41,6 +41,7 @@ from ..services.bookings import (
     booking_refusal,
     bookings_create_for_students,
 )
+from ..services.recommendations import recommendation_due_at
 
 BOX_TEMPLATE = "venues/bookings/booking_box.html"
 
@@ -239,6 +240,11 @@ def my_bookings(request):
         booking.cancel_deadline = deadline
         booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < deadline
         booking.can_leave = booking.status == Booking.Status.WAITLISTED
+        # An attended practicum whose mentor has not written yet: when the family may expect the recommendation.
+        # (A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: hasattr is the check.)
+        if booking.status == Booking.Status.ATTENDED and not hasattr(booking, "recommendation"):
+            booking.recommendation_due = recommendation_due_at(booking.event)
+            booking.recommendation_late = booking.recommendation_due < now
         by_student[booking.student_id].append(booking)
     families = [{"student": s, "bookings": by_student[s.pk]} for s in students]
     return render(request, "venues/bookings/my_bookings.html", {
