@@ -289,10 +289,17 @@ def _facts_sql(*, of_rows: bool = False) -> str:
     )
 
 
+# The statuses the booking statements take as parameters, as plain str: psycopg2 adapts a TextChoices member (a str
+# subclass) through a slower lookup than a str, ~1.3 µs each, and a booking sends ~17 of them.
+_ACTIVE = [status.value for status in Booking.ACTIVE]
+_COUNTED = [status.value for status in COUNTED]
+_CONFIRMED, _WAITLISTED = Booking.Status.CONFIRMED.value, Booking.Status.WAITLISTED.value
+
+
 def _facts_constants() -> dict:
     return {
-        "active": list(Booking.ACTIVE), "counted": list(COUNTED), "offline": Event.Mode.OFFLINE,
-        "cancelled": Event.Status.CANCELLED,
+        "active": _ACTIVE, "counted": _COUNTED, "offline": Event.Mode.OFFLINE.value,
+        "cancelled": Event.Status.CANCELLED.value,
     }
 
 
@@ -519,7 +526,7 @@ def _take_place_statement(*, actor, snapshot: Event, student: Student, now: dt.d
     terms = _event_terms(snapshot)
     params = {f"t{i}": value for i, value in enumerate(terms)} | {
         "event": snapshot.pk, "now": now, "student": student.pk, "booked_by": getattr(actor, "pk", None),
-        "confirmed": Booking.Status.CONFIRMED, "waitlisted": Booking.Status.WAITLISTED,
+        "confirmed": _CONFIRMED, "waitlisted": _WAITLISTED,
     }
     return prepared("take_place", _take_place_text(len(terms))), params
 
@@ -592,7 +599,7 @@ def _book_in_own_transaction(*, actor, first_sql: str, params: dict, read) -> Bo
             take_sql, take_params = _take_place_statement(actor=actor, snapshot=snapshot, student=student, now=now)
             # The booking is read back after the commit by its event and student: the student's bookings changed only
             # under their lock, and at most one of them is active on an event (a unique index), so it is this one.
-            cursor.execute(f"{take_sql}; COMMIT; {placed_sql}", take_params | {"active": list(Booking.ACTIVE)})
+            cursor.execute(f"{take_sql}; COMMIT; {placed_sql}", take_params | {"active": _ACTIVE})
             done = True
             row = cursor.fetchone()
     finally:
@@ -625,7 +632,7 @@ def booking_create_self(*, actor, event_id: int) -> Booking | None:
     if not _may_own_transaction():
         return None
     lock, read_sql, sizes = _self_texts()
-    params = _facts_constants() | {"actor": actor.pk, "event": event_id, "published": Event.Status.PUBLISHED}
+    params = _facts_constants() | {"actor": actor.pk, "event": event_id, "published": Event.Status.PUBLISHED.value}
     first_sql = f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; {prepared('self_lock', lock)}; {prepared('self_read', read_sql)}"
 
     def read(row):
