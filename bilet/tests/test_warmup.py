@@ -13,14 +13,11 @@ from django.utils import translation
 from bilet.warmup import warm_up
 
 
-def _names_in_every_namespace(resolver, namespace=""):
-    """One name per namespace, nested ones included, and one of the root: what a request may reverse."""
+def _every_name(resolver, namespace=""):
+    """Every URL name, of the root and of each namespace, nested ones included: whatever a request may reverse."""
+    yield from (namespace + key for key in resolver.reverse_dict if isinstance(key, str))
     for name, (_prefix, sub) in resolver.namespace_dict.items():
-        path = f"{namespace}{name}:"
-        first = next((key for key in sub.reverse_dict if isinstance(key, str)), None)
-        if first is not None:
-            yield path + first
-        yield from _names_in_every_namespace(sub, path)
+        yield from _every_name(sub, f"{namespace}{name}:")
 
 
 @pytest.fixture
@@ -45,7 +42,7 @@ def populates(monkeypatch):
 
 
 def _reverse_everywhere():
-    names = ["home", *_names_in_every_namespace(resolvers.get_resolver())]
+    names = list(_every_name(resolvers.get_resolver()))
     assert any(name.startswith("venues:") for name in names) and any(name.startswith("admin:") for name in names)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

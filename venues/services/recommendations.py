@@ -27,6 +27,12 @@ def recommendation_due_at(event: Event) -> dt.datetime:
     return event.ends_at + dt.timedelta(days=event.campaign.recommendation_days)
 
 
+def recommendation_overdue(event: Event, now: dt.datetime) -> bool:
+    """An unwritten recommendation is overdue once its day has passed (`followup_selectors.recommendation_overdue_q`
+    is the same rule in SQL)."""
+    return recommendation_due_at(event) < now
+
+
 @transaction.atomic
 def recommendation_write(*, actor, booking: Booking, competency: Competency, text: str) -> Recommendation:
     """Write (or, for its author, rewrite) the recommendation for an attended booking."""

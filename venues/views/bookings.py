@@ -41,7 +41,7 @@ from ..services.bookings import (
     booking_refusal,
     bookings_create_for_students,
 )
-from ..services.recommendations import recommendation_due_at
+from ..services.recommendations import recommendation_due_at, recommendation_overdue
 
 BOX_TEMPLATE = "venues/bookings/booking_box.html"
 
@@ -244,7 +244,7 @@ def my_bookings(request):
         # (A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: hasattr is the check.)
         if booking.status == Booking.Status.ATTENDED and not hasattr(booking, "recommendation"):
             booking.recommendation_due = recommendation_due_at(booking.event)
-            booking.recommendation_late = booking.recommendation_due < now
+            booking.recommendation_late = recommendation_overdue(booking.event, now)
         by_student[booking.student_id].append(booking)
     families = [{"student": s, "bookings": by_student[s.pk]} for s in students]
     return render(request, "venues/bookings/my_bookings.html", {

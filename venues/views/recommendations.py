@@ -31,6 +31,7 @@ from ..services.recommendations import (
     TEXT_MAX_LENGTH,
     RecommendationError,
     recommendation_due_at,
+    recommendation_overdue,
     recommendation_write as write_service,
 )
 
@@ -55,7 +56,7 @@ def mentor_recommendations(request):
     pending = list(mentor_pending_list(user=request.user))
     for booking in pending:
         booking.due_at = recommendation_due_at(booking.event)
-        booking.overdue = booking.due_at < now
+        booking.overdue = recommendation_overdue(booking.event, now)
     written = Paginator(mentor_written_list(user=request.user), settings.PAGINATE_BY).get_page(request.GET.get("page"))
     for recommendation in written:
         recommendation.late = recommendation.created_at > recommendation_due_at(recommendation.booking.event)
