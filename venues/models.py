@@ -268,9 +268,11 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         ordering = ["created_at"]
         constraints = [
-            # "One booking per student and event" must hold under any race: the database enforces it.
+            # "One booking per student and event" must hold under any race: the database enforces it. The student
+            # leads: the booking path's statements look up a student's active bookings (all of them, and the one on
+            # this event) by this index, whose length does not grow with a popular event's queue.
             models.UniqueConstraint(
-                fields=["event", "student"],
+                fields=["student", "event"],
                 condition=Q(status__in=["confirmed", "waitlisted", "attended", "no_show"]),
                 name="booking_one_active_per_student_event",
             ),

@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 
 from django.utils import timezone
 
+from bilet.db import prepared
+from participants.models import Student
 from regions.tests.factories import CampaignFactory, UserFactory
 from venues.booking_selectors import queue_position
 from venues.models import Booking, Event
@@ -180,6 +182,46 @@ def _self_facts(student, event) -> dict | None:
         cursor.execute(read_sql, params)
         row = cursor.fetchone()
     return None if row is None else dict(zip(service._FACTS, row[sizes[-1]:]))
+
+
+def _buffers(sql: str, params: dict) -> int:
+    """Pages a statement touched when run (EXPLAIN ANALYZE's shared buffers, hit and read): what it reads, whatever
+    the machine's speed."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+
+
+def test_the_booking_statements_do_not_read_a_popular_events_queue(school_world):
+    """The booking's statements are prepared once per connection with a generic plan, which the connection keeps, and
+    the tables may have no statistics yet (this test database has none). Whatever the plan, a booking must reach the
+    student's bookings by the student's key: a student on an event with a queue of thousands reads no more pages than
+    a student on an event nobody else booked."""
+    online = {"mode": Event.Mode.ONLINE, "address": "", "online_url": "https://video.example/q"}
+    quiet, popular = (school_world.event(capacity=5, **online) for _ in range(2))
+    alone, crowded = (_signed_in_student(school_world) for _ in range(2))
+    BookingFactory(event=quiet, student=alone, status=Booking.Status.CONFIRMED)
+    BookingFactory(event=popular, student=crowded, status=Booking.Status.CONFIRMED)
+    template = {f.attname: getattr(alone, f.attname) for f in alone._meta.concrete_fields if f.attname != "id"}
+    others = Student.objects.bulk_create(Student(**(template | {"user_id": None})) for _ in range(6000))
+    Booking.objects.bulk_create(Booking(event=popular, student=s, status=Booking.Status.WAITLISTED) for s in others)
+
+    _lock, self_read = service._self_texts()[:2]
+    general_read = service._lock_student_texts()[1]
+
+    def pages(student, event) -> dict:
+        facts = service._facts_params(student_id=student.pk, event=event)
+        statements = {
+            "self_read": (self_read, facts | {"actor": student.user_id, "published": Event.Status.PUBLISHED.value}),
+            "student_facts": (general_read, facts),
+            "placed": (service._placed_text(), {"event": event.pk, "student": student.pk, "waitlisted": "waitlisted"}),
+        }
+        return {name: _buffers(prepared(f"{name}_queue_test", sql), params) for name, (sql, params) in statements.items()}
+
+    on_quiet, on_popular = pages(alone, quiet), pages(crowded, popular)
+    # Reading the queue would cost a page per ~200 bookings: ~30 more here.
+    assert all(on_popular[name] <= on_quiet[name] + 2 for name in on_quiet), (on_quiet, on_popular)
 
 
 def test_the_self_read_finds_the_same_facts_as_the_general_one(school_world):
