@@ -51,6 +51,22 @@ def test_login_page_is_russian_portal_page(client):
 
 
 @pytest.mark.django_db
+def test_a_visitor_finds_the_sign_in_in_the_header_and_returns_to_the_page(client):
+    """The catalog is open to everyone; from any page a visitor signs in and comes back to it."""
+    html = client.get("/events/?mode=online").content.decode()
+    assert f'href="{LOGIN_URL}?next=/events/%3Fmode%3Donline">Войти</a>' in html
+    # The login page itself does not offer a link to itself.
+    assert f'href="{LOGIN_URL}?next=' not in client.get(LOGIN_URL).content.decode()
+    user = UserFactory(email="visitor@test.example")
+    response = client.post(f"{LOGIN_URL}?next=/events/%3Fmode%3Donline", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/events/?mode=online"
+    signed_in = client.get("/events/").content.decode()
+    assert f'href="{LOGIN_URL}?next=' not in signed_in
+    assert "Выйти" in signed_in
+
+
+@pytest.mark.django_db
 def test_login_by_email_lands_on_home(client):
     user = UserFactory(email="ivanova@test.example")
     response = _login(client, "IVANOVA@test.example", PASSWORD)
