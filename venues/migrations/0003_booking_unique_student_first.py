@@ -21,17 +21,23 @@ def _replace(apps, schema_editor, old, new):
         schema_editor.add_constraint(Booking, new)
         return
     building = models.UniqueConstraint(fields=new.fields, condition=new.condition, name=f"{NAME}_new")
-    create = str(building.create_sql(Booking, schema_editor))
     quote = schema_editor.quote_name
-    statements = [
-        f"DROP INDEX CONCURRENTLY IF EXISTS {quote(building.name)}",  # a build interrupted earlier leaves it invalid
-        create.replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX CONCURRENTLY", 1),
-        f"DROP INDEX CONCURRENTLY {quote(NAME)}",
-        f"ALTER INDEX {quote(building.name)} RENAME TO {quote(NAME)}",
-    ]
     with schema_editor.connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        # A run interrupted before may have left the new index behind: invalid (its build failed), so rebuilt; or
+        # valid, and the old one perhaps dropped already, so only the rest is done. Uniqueness never lapses.
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+            [building.name],
+        )
+        found = cursor.fetchone()
+        if found is not None and not found[0]:
+            cursor.execute(f"DROP INDEX CONCURRENTLY {quote(building.name)}")
+        if found is None or not found[0]:
+            create = str(building.create_sql(Booking, schema_editor))
+            cursor.execute(create.replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX CONCURRENTLY", 1))
+        cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(NAME)}")
+        cursor.execute(f"ALTER INDEX {quote(building.name)} RENAME TO {quote(NAME)}")
 
 
 def student_first(apps, schema_editor):
