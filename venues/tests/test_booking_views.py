@@ -297,6 +297,7 @@ def test_my_bookings_for_a_guardian_per_child_with_recommendations(client, world
     html = " ".join(response.content.decode().split())
     assert world.a.student.full_name in html and world.a.sibling.full_name in html
     assert "Стоит попробовать инженерный класс." in html
+    assert "посещено" in html  # the status reads right for a girl as for a boy
     assert "очное — 0 из 1" in html  # the sibling has used nothing
     assert world.a.other_student.full_name not in html
 
