@@ -78,6 +78,19 @@ def _students_with_all_diagnostics() -> QuerySet[Student]:
 # --- regions: coordinator, curator, operator --------------------------------------------------------------------
 
 
+def percent_of(fact: int, plan: int | None) -> int | float | None:
+    """`fact` as a per cent of `plan`, as people read progress: whole per cent, but one decimal under 1 % so that early
+    progress does not read «0%» (9 of 5,200 is 0.2 %), and never «100%» before the plan is met (995 of 1,000 is 99 %)."""
+    if not plan:
+        return None
+    exact = 100 * fact / plan
+    if 0 < exact < 1:
+        return max(round(exact, 1), 0.1)
+    if fact < plan:
+        return min(round(exact), 99)
+    return round(exact)
+
+
 @dataclass
 class Figure:
     key: str
@@ -88,8 +101,8 @@ class Figure:
     plan: int | None = None
 
     @property
-    def percent(self) -> int | None:
-        return round(100 * self.value / self.plan) if self.plan else None
+    def percent(self) -> int | float | None:
+        return percent_of(self.value, self.plan)
 
 
 @dataclass
@@ -313,7 +326,7 @@ def bar_chart(rows: list[tuple[str, int, int | None]], *, common_scale: bool) ->
             "label": label,
             "fact": fact,
             "plan": plan,
-            "percent": round(100 * fact / plan) if plan else None,
+            "percent": percent_of(fact, plan),
             "bar_y": y + 5,
             "text_y": y + 19,
             "width": round(bar_width * fact / scale, 1),

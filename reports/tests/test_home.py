@@ -10,6 +10,7 @@ from participants.models import DiagnosticResult
 from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
 from regions.tests.factories import RegionTargetFactory, UserFactory
 from venues.models import Booking, Event
+from reports.dashboards import Figure, bar_chart, percent_of
 from venues.tests.factories import BookingFactory, EventFactory, VenueFactory
 
 HOME = "/"
@@ -387,3 +388,24 @@ def test_home_works_for_every_role_when_no_campaign_is_current(client, world):
     client.force_login(world.a.coordinator.user)
     keys = {f.key for f in client.get(HOME).context["coordinator"][0].figures}
     assert "bookings" not in keys and "students" in keys
+
+
+@pytest.mark.parametrize("fact, plan, shown", [
+    (9, 5200, 0.2), (1, 100_000, 0.1), (27, 5200, 0.5), (0, 100, 0), (3, 90, 3), (995, 1000, 99), (1000, 1000, 100),
+    (1200, 1000, 120), (5, 0, None), (5, None, None),
+])
+def test_progress_reads_as_people_expect(fact, plan, shown):
+    assert percent_of(fact, plan) == shown
+
+
+def test_early_progress_is_not_shown_as_zero_per_cent(settings):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    figure = Figure(key="k", label="прошли все 3 этапа диагностики", short_label="диагностика", value=9, plan=5200)
+    chart = bar_chart([("диагностика", 9, 5200)], common_scale=False)
+    with translation.override("ru"):
+        cards = " ".join(render_to_string("reports/includes/figure_cards.html", {"figures": [figure]}).split())
+        svg = render_to_string("reports/includes/bar_chart.html", {"chart": chart})
+    assert "факт / план: 0,2%" in cards
+    assert "9 / 5 200 (0,2%)" in svg.replace("\xa0", " ")
