@@ -3,14 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participants.models import DiagnosticResult
 from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
 from regions.tests.factories import RegionTargetFactory, UserFactory
-from venues.models import Booking, Event
 from reports.dashboards import Figure, bar_chart, percent_of
+from venues.models import Booking, Event
 from venues.tests.factories import BookingFactory, EventFactory, VenueFactory
 
 HOME = "/"
@@ -398,10 +399,7 @@ def test_progress_reads_as_people_expect(fact, plan, shown):
     assert percent_of(fact, plan) == shown
 
 
-def test_early_progress_is_not_shown_as_zero_per_cent(settings):
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
+def test_early_progress_is_not_shown_as_zero_per_cent():
     figure = Figure(key="k", label="прошли все 3 этапа диагностики", short_label="диагностика", value=9, plan=5200)
     chart = bar_chart([("диагностика", 9, 5200)], common_scale=False)
     with translation.override("ru"):
