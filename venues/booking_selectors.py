@@ -59,9 +59,14 @@ def with_usage(students: QuerySet[Student], campaign: Campaign | None) -> QueryS
 
 
 def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    """Annotate `queue_position` (1 = next to get a seat), meaningful for waitlisted bookings."""
+    """Annotate `queue_position` (1 = next to get a seat), meaningful for waitlisted bookings.
+
+    Every count of a queue here bounds `created_at` by the booking's own (`<=`) besides the exact order: that bound is
+    a range of the index (event, status, created_at), so only the places ahead are read, not the whole queue."""
     ahead = (
-        Booking.objects.filter(event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED)
+        Booking.objects.filter(
+            event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED, created_at__lte=OuterRef("created_at")
+        )
         .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
         .order_by()
         .values("event_id")
@@ -82,7 +87,9 @@ def queue_position(booking: Booking) -> int | None:
         booking.refresh_from_db(fields=["created_at"])
     if connection.vendor != "postgresql":
         return (
-            Booking.objects.filter(event_id=booking.event_id, status=Booking.Status.WAITLISTED)
+            Booking.objects.filter(
+                event_id=booking.event_id, status=Booking.Status.WAITLISTED, created_at__lte=booking.created_at
+            )
             .filter(Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk))
             .count()
             + 1
@@ -97,7 +104,7 @@ def queue_position(booking: Booking) -> int | None:
 
 _QUEUE_POSITION_SQL = """
 SELECT COUNT(*) FROM {booking}
-WHERE event_id = %(event)s AND status = %(waitlisted)s
+WHERE event_id = %(event)s AND status = %(waitlisted)s AND created_at <= %(created_at)s
   AND (created_at < %(created_at)s OR (created_at = %(created_at)s AND id < %(pk)s))
 """
 

@@ -585,7 +585,7 @@ _PLACED_SQL = """
 SELECT b.id, b.status, b.created_at,
        CASE WHEN b.status = %(waitlisted)s THEN (
            SELECT COUNT(*) + 1 FROM {booking} w
-           WHERE w.event_id = b.event_id AND w.status = %(waitlisted)s
+           WHERE w.event_id = b.event_id AND w.status = %(waitlisted)s AND w.created_at <= b.created_at
              AND (w.created_at < b.created_at OR (w.created_at = b.created_at AND w.id < b.id))
        ) END
 FROM {booking} b

@@ -227,6 +227,34 @@ def test_the_booking_statements_do_not_read_a_popular_events_queue(school_world)
     assert all(on_popular[name] <= on_quiet[name] + 2 for name in on_quiet), (on_quiet, on_popular)
 
 
+def test_a_place_in_the_queue_is_counted_from_the_places_ahead_only(school_world):
+    """A waitlisted booking is told its place: a count of the places ahead of it, which reads the event's queue up to
+    its own time (an index range), not the whole queue — the first of 4,000 waiting reads what the only one would."""
+    online = {"mode": Event.Mode.ONLINE, "address": "", "online_url": "https://video.example/w"}
+    alone_event, long_event = (school_world.event(capacity=0, **online) for _ in range(2))
+    alone, first, *others = school_world.students(2) + list(
+        Student.objects.bulk_create(Student(**_copy(school_world.students(1)[0])) for _ in range(4000))
+    )
+    only = BookingFactory(event=alone_event, student=alone, status=Booking.Status.WAITLISTED)
+    head = BookingFactory(event=long_event, student=first, status=Booking.Status.WAITLISTED)
+    Booking.objects.bulk_create(Booking(event=long_event, student=s, status=Booking.Status.WAITLISTED) for s in others)
+    with connection.cursor() as cursor:  # one second apart, after the head of the queue
+        cursor.execute("UPDATE venues_booking SET created_at = created_at + (id - %s) * interval '1 second' "
+                       "WHERE event_id = %s AND id > %s", [head.pk, long_event.pk, head.pk])
+    tail = Booking.objects.get(event=long_event, student=others[-1])
+
+    def pages(booking) -> int:
+        params = {"event": booking.event_id, "student": booking.student_id, "waitlisted": "waitlisted"}
+        return _buffers(prepared("placed_ahead_test", service._placed_text()), params)
+
+    assert queue_position(head) == 1 and queue_position(tail) == 4001
+    assert pages(head) <= pages(only) + 2 < pages(tail), (pages(only), pages(head), pages(tail))
+
+
+def _copy(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname != "id"}
+
+
 def test_the_booking_statements_find_the_event_by_its_key_however_many_are_published(school_world):
     """Like the queue above, the number of events must not matter: with a generic plan and no statistics the planner
     once chose the index of published events (or of the campaign's events) over the primary key and read all of them,
