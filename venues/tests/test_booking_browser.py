@@ -83,8 +83,14 @@ def test_navigator_books_a_class(page, live_server, axe, world):
     sign_in(page, live_server, a.navigator.user.email)
     page.goto(f"{live_server.url}/events/{event.pk}/book-students/")
     axe(page)
+    whole_class = page.get_by_label("Весь 8А класс — 3 ученика")
+    whole_class.check()  # ticks the class's students (static/js/class-choice.js)
     for student in (a.student, a.sibling, classmate):
-        page.get_by_label(student.full_name, exact=False).check()
+        assert page.get_by_label(student.full_name, exact=False).is_checked()
+    page.get_by_label(classmate.full_name, exact=False).uncheck()
+    assert not whole_class.is_checked() and whole_class.evaluate("box => box.indeterminate")
+    page.get_by_label(classmate.full_name, exact=False).check()
+    assert whole_class.is_checked() and not whole_class.evaluate("box => box.indeterminate")
     page.get_by_role("button", name="Записать отмеченных").click()
     table = page.get_by_role("table", name="Результат записи").inner_text()
     assert table.count("запись подтверждена") == 2

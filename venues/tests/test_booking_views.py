@@ -247,7 +247,55 @@ def test_class_booking_of_another_schools_student_is_404(client, world, online, 
 def test_class_booking_needs_a_ticked_student(client, world, online):
     response = login(client, world.a.navigator.user).post(reverse("venues:event_book_students", args=[online.pk]), {})
     assert response.status_code == 200
-    assert messages_of(response) == ["Отметьте хотя бы одного ученика."]
+    assert messages_of(response) == ["Отметьте хотя бы одного ученика или весь класс."]
+
+
+def _class_key(student) -> str:
+    return f"{student.school_id}:{student.grade}:{student.class_letter}"
+
+
+def test_class_form_groups_the_students_by_class(client, world, online):
+    ninth = StudentFactory(school=world.a.school, grade=9, class_letter="Б", last_name="Девятиклассникова")
+    ConsentFactory(student=ninth)
+    response = login(client, world.a.navigator.user).get(reverse("venues:event_book_students", args=[online.pk]))
+    groups = {c["label"]: [s.last_name for s in c["students"]] for c in response.context["classes"]}
+    assert groups == {"8А": sorted([world.a.student.last_name, world.a.sibling.last_name]), "9Б": [ninth.last_name]}
+    html = response.content.decode()
+    assert "Весь 8А класс — 2 ученика" in html and "Весь 9Б класс — 1 ученик" in html
+    assert f'value="{_class_key(ninth)}"' in html
+
+
+def test_a_ticked_class_books_every_listed_student_of_it(client, world):
+    event = EventFactory(venue=world.a.venue, campaign=world.campaign, online=True, capacity=10, title="Флорист",
+                         starts_at=timezone.now() + dt.timedelta(days=15))
+    classmate = StudentFactory(school=world.a.school, last_name="Одноклассникова")
+    ninth = StudentFactory(school=world.a.school, grade=9, class_letter="Б")
+    no_consent = StudentFactory(school=world.a.school, last_name="Безсогласиева")  # not listed: not booked
+    for student in (classmate, ninth):
+        ConsentFactory(student=student)
+    response = login(client, world.a.navigator.user).post(
+        reverse("venues:event_book_students", args=[event.pk]),
+        {"classes": [_class_key(world.a.student)], "students": [world.a.student.pk]},
+    )
+    assert response.status_code == 200
+    booked = {world.a.student, world.a.sibling, classmate}
+    assert {r["student"] for r in response.context["results"]} == booked
+    assert set(Booking.objects.filter(event=event, status="confirmed").values_list("student", flat=True)) == {
+        s.pk for s in booked
+    }
+    assert not Booking.objects.filter(student__in=[ninth, no_consent]).exists()
+    # The form below offers what is left: the other class, nobody of the booked one.
+    assert [c["label"] for c in response.context["classes"]] == ["9Б"]
+
+
+@pytest.mark.parametrize("value", ["{other}:8:А", "abc", "{own}", "{own}:x:А", "-1:8:А"])
+def test_a_class_of_another_school_or_a_malformed_one_is_404(client, world, online, value):
+    value = value.format(own=world.a.school.pk, other=world.b.school.pk)
+    response = login(client, world.a.navigator.user).post(
+        reverse("venues:event_book_students", args=[online.pk]), {"classes": [value]}
+    )
+    assert response.status_code == 404
+    assert not Booking.objects.filter(event=online).exists()
 
 
 @pytest.mark.parametrize("who", ["guardian", "student", "coordinator", "venue_staff"])

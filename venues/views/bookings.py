@@ -185,13 +185,16 @@ def event_book_students(request, pk: int):
     if not roles.navigator_school_ids:
         raise Http404
     event = get_object_or_404(event_public_list(user=request.user).filter(status=Event.Status.PUBLISHED), pk=pk)
-    eligible = navigator_eligible_students(user=request.user, event=event)
-    context = {"event": event, "eligible": eligible, "selected": set()}
+    eligible = list(navigator_eligible_students(user=request.user, event=event))
+    context = {"event": event, "selected": set()}
     if request.method == "POST":
         raw_ids = request.POST.getlist("students")
         if not all(value.isdigit() for value in raw_ids):
             raise Http404
         ids = {int(value) for value in raw_ids}
+        # A ticked class stands for every student of it that the page offered: they are booked like ticked ones.
+        classes = {_class_key_parsed(value, roles.navigator_school_ids) for value in request.POST.getlist("classes")}
+        ids |= {s.pk for s in eligible if _class_of(s) in classes}
         # Only the navigator's own schools: a tampered id is a 404, like any record out of reach.
         students = list(
             bookable_students(user=request.user)
@@ -201,7 +204,7 @@ def event_book_students(request, pk: int):
         if len(students) != len(ids):
             raise Http404
         if not students:
-            messages.error(request, _("Tick at least one student."))
+            messages.error(request, _("Tick at least one student or a whole class."))
         else:
             lines = bookings_create_for_students(actor=request.user, event=event, students=students)
             positions = dict(
@@ -216,7 +219,40 @@ def event_book_students(request, pk: int):
                 for s, b, e in lines
             ]
             event.refresh_from_db(fields=["seats_taken"])
+            eligible = list(navigator_eligible_students(user=request.user, event=event))
+    context["eligible"] = eligible
+    context["classes"] = _group_by_class(eligible)
     return render(request, "venues/bookings/book_students.html", context)
+
+
+def _class_of(student: Student) -> tuple[int, int, str]:
+    return student.school_id, student.grade, student.class_letter
+
+
+def _class_key(school_id: int, grade: int, letter: str) -> str:
+    """The value of a class's checkbox: "<school>:<grade>:<letter>" (the letter may be empty)."""
+    return f"{school_id}:{grade}:{letter}"
+
+
+def _class_key_parsed(value: str, school_ids) -> tuple[int, int, str]:
+    """A class checkbox's value, or 404 if it is malformed or names a school that is not the navigator's."""
+    school, _sep, rest = value.partition(":")
+    grade, sep, letter = rest.partition(":")
+    if not (sep and school.isdigit() and grade.isdigit()) or int(school) not in school_ids:
+        raise Http404
+    return int(school), int(grade), letter
+
+
+def _group_by_class(students: list[Student]) -> list[dict]:
+    """The class form's groups, in the students' order (grade, letter, name): one per school class."""
+    groups: dict[tuple, dict] = {}
+    for student in students:
+        key = _class_of(student)
+        if key not in groups:
+            groups[key] = {"key": _class_key(*key), "label": student.grade_label, "school": student.school,
+                           "students": []}
+        groups[key]["students"].append(student)
+    return list(groups.values())
 
 
 # --- my bookings ------------------------------------------------------------------------------------------------------
