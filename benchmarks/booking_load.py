@@ -4,6 +4,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilet_bench_booking .venv/bin/python benchmarks/booking_load.py
 
 What it does, in one run:
+0. makes sure the database holds planning-size data (SPEC §5): if `generate_load_data` has not filled it yet, runs it
+   with `--load-students` (1,000,000 students, ~2,000,000 bookings, ~50,000 events; about a minute here), which also
+   analyses the tables as autovacuum would; `--load-students 0` skips this (a small, fresh database);
 1. migrates the database and creates its own data in bulk, tagged with the run's time so runs never collide with each
    other or with `generate_load_data`: a campaign (booking open, the 2020 rules), a region, schools, students with a
    consent in force, a venue and a few hundred published online events at non-overlapping times, plus one hot online
@@ -19,8 +22,8 @@ What it does, in one run:
    bookings' own timestamps), busy answers («попробуйте ещё раз», retried after a short pause, as a person would),
    the slowest answer (lock waits are bounded by the service's `lock_timeout`), server errors, and oversold seats.
 
-Options: --students (scenario 1 pool), --hot-students, --events, --capacity, --hot-capacity, --clients,
---hot-clients, --duration, --port, --workers, --threads. The figures go to stdout; copy them to RESULTS.md with the
+Options: --load-students, --students (scenario 1 pool), --hot-students, --events, --capacity, --hot-capacity,
+--clients, --hot-clients, --duration, --port, --workers, --threads. The figures go to stdout; copy them to RESULTS.md with the
 date and commit.
 """
 
@@ -74,6 +77,9 @@ def parse_args():
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--load-students", type=int, default=1_000_000,
+                   help="planning-size data (SPEC §5) made by generate_load_data first if the database has none: "
+                        "this many students with their ~2 bookings each and ~100 events per 1,000; 0: none")
     return p.parse_args()
 
 
@@ -110,6 +116,34 @@ def _create_database(url: str) -> None:
 
 
 # --- data ----------------------------------------------------------------------------------------------------------
+
+
+def ensure_planning_size(args) -> None:
+    """The database holds `generate_load_data`'s planning-size data (made now if missing, then analysed, as
+    autovacuum would): the benchmark measures the booking among a million students and two million bookings."""
+    from reports.load_data import generate, load_data_exists
+
+    if args.load_students and not load_data_exists():
+        started = time.perf_counter()
+        generate(students=args.load_students)
+        print(f"planning-size data: generate_load_data --students {args.load_students:,} "
+              f"({time.perf_counter() - started:.0f} s)")
+    print(database_size())
+
+
+def database_size() -> str:
+    from django.db import connection
+
+    from participants.models import Student
+    from venues.models import Booking, Event
+
+    def rows(model) -> int:  # the planner's count where the table was analysed, else an exact count
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [model._meta.db_table])
+            estimate = cursor.fetchone()[0]
+        return estimate if estimate > 0 else model.objects.count()
+
+    return f"database: ~{rows(Student):,} students, ~{rows(Booking):,} bookings, ~{rows(Event):,} events before this run's"
 
 
 def create_data(args):
@@ -623,6 +657,7 @@ def main():
 
     print(f"booking_load.py on {connection.settings_dict['NAME']} at {dt.datetime.now():%Y-%m-%d %H:%M}, "
           f"commit {_commit()}")
+    ensure_planning_size(args)
     students, events, hot, hot_students = create_data(args)
     cookies = sign_in(students + hot_students)
     # The last student of the hot pool books one scenario 1 event here, in process, to count its SQL statements.
