@@ -45,7 +45,7 @@ from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
 
-from ..booking_selectors import COUNTED, counted_bookings, with_usage
+from ..booking_selectors import COUNTED, counted_bookings, queue_ahead_sql, with_usage
 from ..models import Booking, Event
 
 logger = logging.getLogger(__name__)
@@ -583,11 +583,7 @@ def _placed_booking(row, *, actor, snapshot: Event, student: Student) -> Booking
 
 _PLACED_SQL = """
 SELECT b.id, b.status, b.created_at,
-       CASE WHEN b.status = %(waitlisted)s THEN (
-           SELECT COUNT(*) + 1 FROM {booking} w
-           WHERE w.event_id = b.event_id AND w.status = %(waitlisted)s AND w.created_at <= b.created_at
-             AND (w.created_at < b.created_at OR (w.created_at = b.created_at AND w.id < b.id))
-       ) END
+       CASE WHEN b.status = %(waitlisted)s THEN 1 + {ahead} END
 FROM {booking} b
 WHERE b.student_id = %(student)s AND b.event_id = %(event)s AND b.status IN {active}
 """
@@ -595,7 +591,11 @@ WHERE b.student_id = %(student)s AND b.event_id = %(event)s AND b.status IN {act
 
 @functools.cache
 def _placed_text() -> str:
-    return _PLACED_SQL.replace("{booking}", Booking._meta.db_table).replace("{active}", _status_list(Booking.ACTIVE))
+    return (
+        _PLACED_SQL.replace("{ahead}", queue_ahead_sql(event="b.event_id", created_at="b.created_at", pk="b.id"))
+        .replace("{booking}", Booking._meta.db_table)
+        .replace("{active}", _status_list(Booking.ACTIVE))
+    )
 
 
 def _may_own_transaction() -> bool:

@@ -250,6 +250,24 @@ def test_a_place_in_the_queue_is_counted_from_the_places_ahead_only(school_world
     assert queue_position(head) == 1 and queue_position(tail) == 4001
     assert pages(head) <= pages(only) + 2 < pages(tail), (pages(only), pages(head), pages(tail))
 
+    # Once vacuumed (autovacuum's work), the places ahead are counted in the index alone: no row of the queue is read.
+    unvacuumed = pages(tail)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) venues_booking")
+        params = {"event": tail.event_id, "student": tail.student_id, "waitlisted": "waitlisted"}
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + prepared("placed_ahead_test", service._placed_text()), params)
+        nodes = list(_plan_nodes(cursor.fetchone()[0][0]["Plan"]))
+    index_only = [n for n in nodes if n["Node Type"] == "Index Only Scan"]
+    assert index_only and all(n["Heap Fetches"] == 0 for n in index_only), nodes
+    assert queue_position(Booking.objects.get(pk=tail.pk)) == 4001
+    assert pages(tail) < unvacuumed / 2, (pages(tail), unvacuumed)
+
+
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
 
 def _copy(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname != "id"}
