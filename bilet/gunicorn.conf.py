@@ -6,9 +6,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: the portal's views are short database round trips; (2 × cores) + 1 is gunicorn's own advice.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers (gthread), 2 per core with 8 threads each: the configuration the booking benchmark measured
+# fastest on a 2-core machine, for the trivial page and the booking alike (benchmarks/RESULTS.md, "Workers ×
+# threads"): a request spends much of its time waiting for PostgreSQL and Redis, and a thread's wait lets another run.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = "gthread"
 # A report is built by Celery, never in a request; a request that runs this long is stuck.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
