@@ -97,20 +97,31 @@ def queue_position(booking: Booking) -> int | None:
 # not the whole queue (on a popular event, thousands).
 QUEUE_AHEAD_SQL = """((
     SELECT COUNT(*) FROM {booking} w
-    WHERE w.event_id = {event} AND w.status = {waitlisted} AND w.created_at < {created_at}
+    WHERE w.event_id = {event} AND w.status IN {waiting} AND w.created_at < {created_at}
 ) + (
     SELECT COUNT(*) FROM {booking} w
-    WHERE w.event_id = {event} AND w.status = {waitlisted} AND w.created_at = {created_at} AND w.id < {pk}
+    WHERE w.event_id = {event} AND w.status IN {waiting} AND w.created_at = {created_at} AND w.id < {pk}
 ))"""
 
 
 def queue_ahead_sql(*, event: str, created_at: str, pk: str) -> str:
-    """`QUEUE_AHEAD_SQL` about the booking whose event, time and key are these SQL expressions (columns or parameters).
-    The status is the code's own constant, written into the text."""
+    """`QUEUE_AHEAD_SQL` about the booking whose event, time and key are these SQL expressions (columns or parameters)."""
     return QUEUE_AHEAD_SQL.format(
-        booking=Booking._meta.db_table, waitlisted=f"'{Booking.Status.WAITLISTED.value}'",
+        booking=Booking._meta.db_table, waiting=statuses_sql([Booking.Status.WAITLISTED]),
         event=event, created_at=created_at, pk=pk,
     )
+
+
+def statuses_sql(statuses) -> str:
+    """Statuses written into a statement's text, `('confirmed', 'waitlisted')`, not sent as a parameter: the booking
+    statements are prepared with a generic plan (`bilet.db.prepared`), and only a list PostgreSQL can read in the text
+    lets it use the partial unique index of active bookings (`booking_one_active_per_student_event`, WHERE status IN
+    (…)). With the list as a parameter, and before the tables had statistics, the planner combined the event's index
+    instead — a scan of every booking of the event, 0.7 ms per booking on an event of 10,000 bookings, growing with its
+    queue. The values are the code's own choices, never a user's input."""
+    values = [str(status.value) for status in statuses]
+    assert all(value.isidentifier() for value in values), values
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
 def family_booking_list(*, user, students) -> QuerySet[Booking]:
