@@ -121,7 +121,7 @@ def _create_database(url: str) -> None:
 def ensure_planning_size(args) -> None:
     """The database holds `generate_load_data`'s planning-size data (made now if missing, then analysed, as
     autovacuum would): the benchmark measures the booking among a million students and two million bookings."""
-    from reports.load_data import generate, load_data_exists
+    from devdata.load_data import generate, load_data_exists
 
     if args.load_students and not load_data_exists():
         started = time.perf_counter()

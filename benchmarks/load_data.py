@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bilet.models import User  # noqa: E402
 from participants.models import Student  # noqa: E402
-from reports.load_data import Progress, _Chunks, delete_load_data, generate, load_data_exists  # noqa: E402
+from devdata.load_data import Progress, _Chunks, delete_load_data, generate, load_data_exists  # noqa: E402
 
 PAGES = [
     ("/healthz (baseline)", "/healthz"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "participants",
     "venues",
     "reports",
+    "devdata",
 ]
 
 MIDDLEWARE = [

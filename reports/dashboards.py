@@ -22,7 +22,7 @@ from bilet.roles import get_roles
 from participants.models import Consent, DiagnosticResult, Navigator, Student
 from regions.models import Campaign, Municipality, Region, RegionTarget, School
 from regions.selectors import region_list, school_list
-from venues.booking_selectors import counted_bookings, family_booking_list, family_student_list, with_usage
+from venues.selectors.bookings import counted_bookings, family_booking_list, family_student_list, with_usage
 from venues.models import Booking, Event, Venue, VenueCampaign
 from venues.selectors import booking_list, event_list, venue_list
 

@@ -45,7 +45,7 @@ from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
 
-from ..booking_selectors import COUNTED, counted_bookings, queue_ahead_sql, statuses_sql, with_usage
+from ..selectors.bookings import COUNTED, counted_bookings, queue_ahead_sql, statuses_sql, with_usage
 from ..models import Booking, Event
 
 logger = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def _refusal(
 # One statement for every fact the rules need about the student, driven by the student's own counted bookings (an
 # index range of a handful of rows, however many events the campaign has). Written as SQL because the ORM took ~4 ms
 # to build the five-subquery equivalent, four times what PostgreSQL took to plan and run it, on the booking hot path.
-# "Counted" is the definition of `booking_selectors.counted_bookings`: COUNTED statuses, events not cancelled.
+# "Counted" is the definition of `selectors.bookings.counted_bookings`: COUNTED statuses, events not cancelled.
 _FACTS_SQL = """
 SELECT
     EXISTS (SELECT 1 FROM {consent} c WHERE c.student_id = {student} AND c.withdrawn_at IS NULL) AS has_consent,

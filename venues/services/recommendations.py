@@ -28,7 +28,7 @@ def recommendation_due_at(event: Event) -> dt.datetime:
 
 
 def recommendation_overdue(event: Event, now: dt.datetime) -> bool:
-    """An unwritten recommendation is overdue once its day has passed (`followup_selectors.recommendation_overdue_q`
+    """An unwritten recommendation is overdue once its day has passed (`selectors.followup.recommendation_overdue_q`
     is the same rule in SQL)."""
     return recommendation_due_at(event) < now
 

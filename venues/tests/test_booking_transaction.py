@@ -20,7 +20,7 @@ from django.utils import timezone
 from bilet.db import prepared
 from participants.models import Student
 from regions.tests.factories import CampaignFactory, UserFactory
-from venues.booking_selectors import queue_position
+from venues.selectors.bookings import queue_position
 from venues import selectors as venue_selectors
 from venues.models import Booking, Event
 from venues.services import bookings as service

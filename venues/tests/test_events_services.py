@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from participants.tests.factories import ConsentFactory, StudentFactory
 from regions.models import Campaign
 from regions.tests.factories import CompetencyFactory, nosology
 from venues.models import Booking, Event, VenueCampaign

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from bilet.lists import wants_partial
 from bilet.roles import get_roles
 
-from ..followup_selectors import attendance_event_list, attendance_overdue_list
+from ..selectors.followup import attendance_event_list, attendance_overdue_list
 from ..models import Booking, Event
 from ..services.attendance import AttendanceError, attendance_mark, event_register
 

@@ -22,7 +22,7 @@ from participants.selectors import bookable_students
 from regions.selectors import current_campaign
 
 from .. import ics
-from ..booking_selectors import (
+from ..selectors.bookings import (
     actionable_booking_list,
     family_booking_list,
     family_student_list,

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from bilet.lists import wants_partial
 from bilet.roles import get_roles
 
-from ..event_forms import CatalogFilter
+from ..filters import CatalogFilter
 from ..models import Booking, Event, Mentor
 from ..selectors import catalog_event_list, event_list, event_public_list
 from .bookings import booking_box_context

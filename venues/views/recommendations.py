@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from bilet.roles import get_roles
 from regions.models import Competency
 
-from ..followup_selectors import (
+from ..selectors.followup import (
     can_follow_up_recommendations,
     mentor_booking_list,
     mentor_pending_list,

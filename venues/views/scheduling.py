@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,17 +24,24 @@ from bilet.lists import DirectoryListView, paginate, wants_partial
 from bilet.roles import get_roles
 from regions.selectors import current_campaign
 
-from ..event_forms import (
+from ..forms import (
     CancelForm,
     CopyForm,
     EventForm,
-    EventManageFilter,
     PublishedEventForm,
     ReturnForm,
     initial_from_event,
 )
-from ..models import Booking, Event, Mentor
-from ..selectors import event_list, venue_list
+from ..filters import EventManageFilter
+from ..models import Event
+from ..selectors import (
+    event_calendar_list,
+    event_list,
+    event_manage_get,
+    event_queue_list,
+    staff_venue_list,
+    venue_mentor_list,
+)
 from ..services.events import (
     EventError,
     event_actions,
@@ -64,7 +70,7 @@ def _get_event(request, pk: int) -> Event:
 
 
 def _staff_venues(request):
-    return venue_list(user=request.user).filter(pk__in=get_roles(request.user).venue_ids)
+    return staff_venue_list(user=request.user)
 
 
 def _apply_error(form, error: EventError) -> None:
@@ -113,10 +119,7 @@ def event_queue(request):
     roles = get_roles(request.user)
     if not (roles.operator or roles.coordinator_region_ids):
         raise Http404
-    events = event_list(user=request.user).filter(status=Event.Status.SUBMITTED)
-    if not roles.operator:
-        events = events.filter(region_id__in=roles.coordinator_region_ids)
-    page = paginate(request, events.order_by("submitted_at", "pk"))
+    page = paginate(request, event_queue_list(user=request.user))
     template = "venues/manage/event_queue.html"
     response = render(request, f"{template}#results" if wants_partial(request) else template, {"page_obj": page})
     patch_vary_headers(response, ["HX-Request"])
@@ -131,16 +134,7 @@ def event_calendar(request):
     month_start = _parse_month(request.GET.get("month")) or today.replace(day=1)
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
     prev_month = (month_start - dt.timedelta(days=1)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    events = (
-        event_list(user=request.user)
-        .exclude(status=Event.Status.CANCELLED)
-        .filter(
-            starts_at__gte=dt.datetime.combine(month_start, dt.time.min, tzinfo=tz),
-            starts_at__lt=dt.datetime.combine(next_month, dt.time.min, tzinfo=tz),
-        )
-        .order_by("starts_at", "pk")
-    )
+    events = event_calendar_list(user=request.user, start=month_start, end=next_month)
     by_day: dict[dt.date, list[Event]] = {}
     for event in events:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
@@ -179,17 +173,7 @@ def event_manage_detail(request, pk: int):
 
 
 def _render_detail(request, event: Event, *, copy_form=None, return_form=None, cancel_form=None, status=200):
-    event = (
-        event_list(user=request.user)
-        .annotate(
-            confirmed_count=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
-            waitlisted_count=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
-            attended_count=Count("bookings", filter=Q(bookings__status=Booking.Status.ATTENDED)),
-        )
-        .select_related("created_by", "venue__municipality")
-        .prefetch_related("accessible_for", Prefetch("mentors", queryset=Mentor.objects.order_by("last_name")))
-        .get(pk=event.pk)
-    )
+    event = event_manage_get(user=request.user, pk=event.pk)
     actions = event_actions(actor=request.user, event=event)
     return render(request, "venues/manage/event_detail.html", {
         "event": event,
@@ -205,7 +189,7 @@ def event_create_view(request):
     venues = _staff_venues(request)
     if not get_roles(request.user).venue_ids:
         raise Http404
-    mentors = Mentor.objects.filter(venues__in=venues).distinct().order_by("last_name", "first_name")
+    mentors = venue_mentor_list(venues=venues)
     own = list(venues[:2])
     initial = {"campaign": current_campaign(), "venue": own[0] if len(own) == 1 else None}
     form = EventForm(request.POST or None, venues=venues, mentors=mentors, initial=initial)
@@ -233,7 +217,7 @@ def event_edit(request, pk: int):
         initial = initial_from_event(event)
         form = PublishedEventForm(request.POST or None, mode=event.mode, initial=initial)
     else:
-        mentors = Mentor.objects.filter(venues=event.venue_id).order_by("last_name", "first_name")
+        mentors = venue_mentor_list(venues=[event.venue_id])
         form = EventForm(request.POST or None, mentors=mentors, initial=initial_from_event(event))
     if request.method == "POST" and form.is_valid():
         try:

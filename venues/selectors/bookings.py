@@ -14,7 +14,7 @@ from participants.models import Consent, Guardianship, Student
 from participants.selectors import bookable_students
 from regions.models import Campaign
 
-from .models import Booking, Event
+from ..models import Booking, Event
 
 # Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/bookings.py.
 COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)

@@ -1,9 +1,10 @@
 """Venues, mentors, events and bookings a user may see (SPEC §2)."""
 
+import datetime as dt
 import functools
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bilet.db import prepared
@@ -11,7 +12,7 @@ from bilet.roles import get_roles
 from participants.models import Guardianship
 from regions.models import Campaign
 
-from .models import Booking, Event, Mentor, Venue
+from ..models import Booking, Event, Mentor, Venue
 
 
 def venue_list(*, user) -> QuerySet[Venue]:
@@ -125,3 +126,54 @@ def _event_public_text() -> tuple[str, list[str], list[str]]:
         f"WHERE e.{qn(Event._meta.pk.column)} = %(pk)s"
     )
     return sql, [f.attname for f in event_fields], [f.attname for f in campaign_fields]
+
+
+# --- the staff's scheduling pages ----------------------------------------------------------------------------------
+
+
+def staff_venue_list(*, user) -> QuerySet[Venue]:
+    """The venues the user works at (venue staff), as opposed to those they may merely see."""
+    return venue_list(user=user).filter(pk__in=get_roles(user).venue_ids)
+
+
+def venue_mentor_list(*, venues) -> QuerySet[Mentor]:
+    """Mentors who may run an event of these venues (querysets or ids), by name."""
+    return Mentor.objects.filter(venues__in=venues).distinct().order_by("last_name", "first_name")
+
+
+def event_queue_list(*, user) -> QuerySet[Event]:
+    """The coordinator's approval queue: submitted events of their regions, oldest submission first."""
+    roles = get_roles(user)
+    events = event_list(user=user).filter(status=Event.Status.SUBMITTED)
+    if not roles.operator:
+        events = events.filter(region_id__in=roles.coordinator_region_ids)
+    return events.order_by("submitted_at", "pk")
+
+
+def event_calendar_list(*, user, start: dt.date, end: dt.date) -> QuerySet[Event]:
+    """Events the user may see starting on the local days [start, end), cancelled ones left out."""
+    tz = timezone.get_current_timezone()
+    return (
+        event_list(user=user)
+        .exclude(status=Event.Status.CANCELLED)
+        .filter(
+            starts_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            starts_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def event_manage_get(*, user, pk: int) -> Event:
+    """One event of the staff's detail page, with its booking counts; raises Event.DoesNotExist outside scope."""
+    return (
+        event_list(user=user)
+        .annotate(
+            confirmed_count=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
+            waitlisted_count=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+            attended_count=Count("bookings", filter=Q(bookings__status=Booking.Status.ATTENDED)),
+        )
+        .select_related("created_by", "venue__municipality")
+        .prefetch_related("accessible_for", Prefetch("mentors", queryset=Mentor.objects.order_by("last_name")))
+        .get(pk=pk)
+    )

@@ -1,16 +1,13 @@
 """Forms of the event pages: they parse what the user typed; the rules live in venues.services.events."""
 
-import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bilet.lists import ALL_LABEL, DirectoryFilterSet
-from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Municipality, Nosology, Region
+from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Nosology
 
 from .models import Event, Mentor, Venue
-from .selectors import venue_list
 
 GRADE_CHOICES = [(g, str(g)) for g in range(GRADE_MIN, GRADE_MAX + 1)]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -133,85 +130,3 @@ def initial_from_event(event: Event) -> dict:
     initial["accessible_for"] = list(event.accessible_for.all())
     initial["mentors"] = list(event.mentors.all())
     return initial
-
-
-# --- lists -------------------------------------------------------------------------------------------------------------
-
-
-class _EventFilters(DirectoryFilterSet):
-    competency = django_filters.ModelChoiceFilter(label=_("competency"), queryset=Competency.objects.all())
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Event.Level.choices, empty_label=ALL_LABEL)
-    mode = django_filters.ChoiceFilter(label=_("mode"), choices=Event.Mode.choices, empty_label=ALL_LABEL)
-    date_from = django_filters.DateFilter(
-        label=_("from date"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("to date"), field_name="starts_at", lookup_expr="date__lte", widget=DateInput()
-    )
-
-
-class EventManageFilter(_EventFilters):
-    """Filters of /manage/events/; the venue choice is the venues the user may see."""
-
-    search_fields = ("title", "venue__short_name")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Event.Status.choices, empty_label=ALL_LABEL)
-    venue = django_filters.ModelChoiceFilter(label=_("venue"), queryset=Venue.objects.none())
-
-    class Meta:
-        model = Event
-        fields: list = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["venue"].queryset = venue_list(user=self.user).order_by("short_name")
-
-
-def _number(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
-
-
-class CatalogFilter(_EventFilters):
-    """Filters of the public catalog /events/ (issue 4 §3)."""
-
-    search_fields = ("title", "competency__name", "venue__short_name")
-    FIELD_ORDER = ("region", "municipality", "competency", "level", "mode", "date_from", "date_to", "grade",
-                   "nosology", "free_seats", "q")
-
-    region = django_filters.ModelChoiceFilter(label=_("region"), queryset=Region.objects.all())
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("municipality"), queryset=Municipality.objects.none(), field_name="venue__municipality"
-    )
-    grade = django_filters.ChoiceFilter(label=_("grade"), choices=GRADE_CHOICES, method="for_grade", empty_label=ALL_LABEL)
-    nosology = django_filters.ModelChoiceFilter(
-        label=_("accessible for"), queryset=Nosology.objects.all(), field_name="accessible_for"
-    )
-    free_seats = django_filters.BooleanFilter(
-        label=_("only with free seats"), method="with_free_seats", widget=forms.CheckboxInput
-    )
-
-    class Meta:
-        model = Event
-        fields: list = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        region_id = _number((data or {}).get("region"))
-        municipality_id = _number((data or {}).get("municipality"))
-        if (data or {}).get("municipality") and not (
-            region_id and municipality_id
-            and Municipality.objects.filter(pk=municipality_id, region_id=region_id).exists()
-        ):
-            # A municipality left over from another region is dropped, not reported: the region changed under it.
-            data = data.copy()
-            data.pop("municipality")
-        super().__init__(data, *args, **kwargs)
-        self.filters = {name: self.filters[name] for name in self.FIELD_ORDER}
-        self.filters["municipality"].queryset = (
-            Municipality.objects.filter(region_id=region_id) if region_id else Municipality.objects.none()
-        )
-
-    def for_grade(self, queryset, name, value):
-        grade = int(value)
-        return queryset.filter(grade_min__lte=grade, grade_max__gte=grade)
-
-    def with_free_seats(self, queryset, name, value):
-        return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from reports.demo import seed_demo
+from devdata.demo import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.load_data import DEFAULT_PASSWORD, LoadDataError, Progress, delete_load_data, generate, load_data_exists
+from devdata.load_data import DEFAULT_PASSWORD, LoadDataError, Progress, delete_load_data, generate, load_data_exists
 
 
 class Command(BaseCommand):

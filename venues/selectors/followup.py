@@ -12,8 +12,8 @@ from bilet.roles import get_roles
 from participants.models import Guardianship
 from regions.models import Campaign
 
-from .models import Booking, Event, Recommendation
-from .selectors import event_list
+from ..models import Booking, Event, Recommendation
+from .events import event_list
 
 # seed 000 §5.4: the coordinator follows up a register not taken by the day after the event.
 ATTENDANCE_GRACE = dt.timedelta(days=1)
