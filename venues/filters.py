@@ -1,16 +1,19 @@
-"""Filters of the event lists: the staff's /manage/events/ and the public catalog /events/."""
+"""Filters of the lists: the staff's /manage/events/, the public catalog /events/ and the venue and mentor directories."""
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F
 from django.utils.translation import gettext_lazy as _
 
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
+from regions.filters import PlaceFilterSet, municipality_filter, region_filter
 from regions.models import Competency, Municipality, Nosology, Region
 
 from .forms import GRADE_CHOICES, DateInput
-from .models import Event, Venue
-from .selectors import venue_list
+from .models import Event, Mentor, Venue, VenueCampaign
+from .selectors import current_assignment, venue_list
+
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
 class _EventFilters(DirectoryFilterSet):
@@ -90,3 +93,48 @@ class CatalogFilter(_EventFilters):
 
     def with_free_seats(self, queryset, name, value):
         return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset
+
+
+# --- directories ----------------------------------------------------------------------------------------------------
+
+
+class VenueFilterSet(PlaceFilterSet):
+    search_fields = ("short_name", "name", "inn", "address")
+    region = region_filter()
+    municipality = municipality_filter()
+    contract = django_filters.ChoiceFilter(
+        field_name="contract_status",
+        choices=VenueCampaign.ContractStatus.choices,
+        label=_("Contract for the current campaign"),
+    )
+    assigned = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_assigned", label=_("Current campaign assigned")
+    )
+    nosology = django_filters.ModelChoiceFilter(
+        field_name="accessible_for", queryset=Nosology.objects.all(), label=_("Accessible for")
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["q", "region", "municipality", "contract", "assigned", "nosology"]
+
+    def filter_assigned(self, queryset, name, value):
+        assigned = Exists(current_assignment())
+        return queryset.filter(assigned) if value == "yes" else queryset.exclude(assigned)
+
+
+def _venues(request):
+    return venue_list(user=request.user) if request is not None else Venue.objects.none()
+
+
+class MentorFilterSet(PlaceFilterSet):
+    search_fields = ("last_name", "first_name", "middle_name", "organisation")
+    region = region_filter()
+    competency = django_filters.ModelChoiceFilter(
+        field_name="competencies", queryset=Competency.objects.all(), label=_("Competency")
+    )
+    venue = django_filters.ModelChoiceFilter(field_name="venues", queryset=_venues, label=_("Venue"))
+
+    class Meta:
+        model = Mentor
+        fields = ["q", "region", "competency", "venue"]

@@ -7,6 +7,7 @@ the usage of a campaign's limits, places in a queue); `followup` attendance and 
 from .events import (  # noqa: F401
     booking_list,
     catalog_event_list,
+    current_assignment,
     event_calendar_list,
     event_list,
     event_manage_get,
@@ -14,7 +15,9 @@ from .events import (  # noqa: F401
     event_public_list,
     event_queue_list,
     mentor_list,
+    mentor_rows,
     staff_venue_list,
     venue_list,
     venue_mentor_list,
+    venue_rows,
 )

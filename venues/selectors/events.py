@@ -4,15 +4,16 @@ import datetime as dt
 import functools
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bilet.db import prepared
+from bilet.lists import related_count
 from bilet.roles import get_roles
 from participants.models import Guardianship
 from regions.models import Campaign
 
-from ..models import Booking, Event, Mentor, Venue
+from ..models import Booking, Event, Mentor, Venue, VenueCampaign
 
 
 def venue_list(*, user) -> QuerySet[Venue]:
@@ -177,3 +178,26 @@ def event_manage_get(*, user, pk: int) -> Event:
         .prefetch_related("accessible_for", Prefetch("mentors", queryset=Mentor.objects.order_by("last_name")))
         .get(pk=pk)
     )
+
+
+# --- the venue directory ------------------------------------------------------------------------------------------
+
+
+def current_assignment():
+    """The venue's (OuterRef) assignment to the active campaign, for subqueries."""
+    return VenueCampaign.objects.filter(venue=OuterRef("pk"), campaign__is_active=True)
+
+
+def venue_rows(qs):
+    """Venues with the current campaign's contract status and their upcoming published events, in one query."""
+    return qs.annotate(
+        contract_status=Subquery(current_assignment().values("contract_status")[:1]),
+        upcoming_events=related_count(
+            Venue, "events", status=Event.Status.PUBLISHED, starts_at__gt=timezone.now()
+        ),
+    )
+
+
+def mentor_rows(qs: QuerySet[Mentor]) -> QuerySet[Mentor]:
+    """Mentors with the number of their events, competencies and venues, for the directory."""
+    return qs.annotate(events_count=related_count(Mentor, "events")).prefetch_related("competencies", "venues")

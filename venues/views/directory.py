@@ -2,22 +2,18 @@
 
 import os
 
-import django_filters
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from bilet.lists import DirectoryListView, region_roles, related_count, roles_required
-from regions.filters import PlaceFilterSet, municipality_filter, region_filter
-from regions.models import Competency, Nosology
+from bilet.lists import DirectoryListView, region_roles, roles_required
 
-from ..models import Event, Mentor, Venue, VenueCampaign
-from ..selectors import event_list, mentor_list, venue_list
+from ..filters import MentorFilterSet, VenueFilterSet
+from ..models import Event, VenueCampaign
+from ..selectors import event_list, mentor_list, mentor_rows, venue_list, venue_rows
 
-YES_NO = [("yes", _("yes")), ("no", _("no"))]
 UPCOMING_SHOWN = 20
 EVENTS_SHOWN = 50
 
@@ -27,50 +23,11 @@ def directory_roles(roles) -> bool:
     return region_roles(roles) or bool(roles.venue_ids)
 
 
-def _current_assignment():
-    return VenueCampaign.objects.filter(venue=OuterRef("pk"), campaign__is_active=True)
-
-
-def venue_rows(qs):
-    """Venues with the current campaign's contract status and their upcoming published events, in one query."""
-    return qs.annotate(
-        contract_status=Subquery(_current_assignment().values("contract_status")[:1]),
-        upcoming_events=related_count(
-            Venue, "events", status=Event.Status.PUBLISHED, starts_at__gt=timezone.now()
-        ),
-    )
-
-
 def with_contract_label(venues):
     for venue in venues:
         status = venue.contract_status
         venue.contract_status_label = VenueCampaign.ContractStatus(status).label if status else ""
     return venues
-
-
-class VenueFilterSet(PlaceFilterSet):
-    search_fields = ("short_name", "name", "inn", "address")
-    region = region_filter()
-    municipality = municipality_filter()
-    contract = django_filters.ChoiceFilter(
-        field_name="contract_status",
-        choices=VenueCampaign.ContractStatus.choices,
-        label=_("Contract for the current campaign"),
-    )
-    assigned = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_assigned", label=_("Current campaign assigned")
-    )
-    nosology = django_filters.ModelChoiceFilter(
-        field_name="accessible_for", queryset=Nosology.objects.all(), label=_("Accessible for")
-    )
-
-    class Meta:
-        model = Venue
-        fields = ["q", "region", "municipality", "contract", "assigned", "nosology"]
-
-    def filter_assigned(self, queryset, name, value):
-        assigned = Exists(_current_assignment())
-        return queryset.filter(assigned) if value == "yes" else queryset.exclude(assigned)
 
 
 class VenueListView(DirectoryListView):
@@ -115,23 +72,6 @@ def venue_detail(request, pk: int):
 # --- Mentors ------------------------------------------------------------------------------------------------------
 
 
-def _venues(request):
-    return venue_list(user=request.user) if request is not None else Venue.objects.none()
-
-
-class MentorFilterSet(PlaceFilterSet):
-    search_fields = ("last_name", "first_name", "middle_name", "organisation")
-    region = region_filter()
-    competency = django_filters.ModelChoiceFilter(
-        field_name="competencies", queryset=Competency.objects.all(), label=_("Competency")
-    )
-    venue = django_filters.ModelChoiceFilter(field_name="venues", queryset=_venues, label=_("Venue"))
-
-    class Meta:
-        model = Mentor
-        fields = ["q", "region", "competency", "venue"]
-
-
 class MentorListView(DirectoryListView):
     title = _("Mentors")
     caption = _("Mentors, their competencies, venues and events")
@@ -148,11 +88,7 @@ class MentorListView(DirectoryListView):
         return directory_roles(roles)
 
     def get_queryset(self):
-        return (
-            mentor_list(user=self.request.user)
-            .annotate(events_count=related_count(Mentor, "events"))
-            .prefetch_related("competencies", "venues")
-        )
+        return mentor_rows(mentor_list(user=self.request.user))
 
 
 @roles_required(directory_roles)
