@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,11 @@ from django.views.decorators.http import require_GET
 from .auth_log import sign_in_attempt_record
 from .lists import DirectoryFilterSet, DirectoryListView
 from .models import PersonalDataAccess
+
+
+def not_offered(request):
+    """A page a library brings that the portal does not offer: the same 404 as any page that does not exist."""
+    raise Http404
 
 
 @require_GET

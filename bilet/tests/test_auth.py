@@ -338,16 +338,30 @@ def test_admin_sign_in_is_rate_limited_like_any_other(client):
 def test_account_pages_for_a_signed_in_user(client):
     user = UserFactory(email="ivanova@test.example")
     client.force_login(user)
-    for name, text in [
-        ("account_change_password", "Сменить пароль"),
-        ("account_email", "Адреса электронной почты"),
-    ]:
-        response = client.get(reverse(name))
-        assert response.status_code == 200, name
-        html = response.content.decode()
-        assert text in html, name
-        assert 'href="/static/css/portal.css"' in html
-        assert "<script>" not in html and "style=" not in html
+    response = client.get(reverse("account_change_password"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Сменить пароль" in html
+    assert 'href="/static/css/portal.css"' in html
+    assert "<script>" not in html and "style=" not in html
+    assert "/accounts/email/" not in html  # email management is not offered
+
+
+@pytest.mark.django_db
+def test_no_email_management_so_no_taking_another_accounts_address(client):
+    """The email is the login, set by whoever created the account: allauth's page to add addresses and make one
+    primary is not offered (adding another account's address and making it primary was a 500)."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="ivanova@test.example")
+    UserFactory(email="petrov@test.example")
+    client.force_login(user)
+    assert client.get("/accounts/email/").status_code == 404
+    assert client.post("/accounts/email/", {"action_add": "", "email": "petrov@test.example"}).status_code == 404
+    assert client.post("/accounts/email/", {"action_primary": "", "email": "petrov@test.example"}).status_code == 404
+    user.refresh_from_db()
+    assert user.email == "ivanova@test.example"
+    assert not EmailAddress.objects.exists()
 
 
 @pytest.mark.django_db
