@@ -86,14 +86,15 @@ class PersonalDataAccessFilterSet(DirectoryFilterSet):
 
 
 class PersonalDataLogView(DirectoryListView):
-    """Every export or download of students' personal data: who, what, which scope, when (operator staff only)."""
+    """Every page view, export or download of students' personal data: who, what, which scope, when (operator staff
+    only)."""
 
     title = _("Personal data log")
     intro = _(
-        "Every export or download of students' personal data: who received it, what, from which scope and when "
-        "(152-FZ)."
+        "Every page view, export or download of students' personal data: who received it, what, from which scope "
+        "and when (152-FZ)."
     )
-    caption = _("Exports and downloads of personal data")
+    caption = _("Page views, exports and downloads of personal data")
     table_template = "bilet/pd_log_table.html"
     filterset_class = PersonalDataAccessFilterSet
     sort_keys = {"when": ("created_at",), "user": ("user__email", "-created_at"), "rows": ("row_count",)}
