@@ -17,6 +17,7 @@ from allauth.core.internal import ratelimit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .auth_log import sign_in_attempt_record
 from .models import SignInAttempt
 from .services import client_ip
 
@@ -69,8 +70,6 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError as refusal:
             # allauth refuses a rate-limited attempt before Django's authenticate() runs, so no auth signal fires:
             # record it here, or a password-guessing run would vanish from the sign-in log once the limit bites.
-            from .auth_log import sign_in_attempt_record
-
             sign_in_attempt_record(
                 request=request, email=credentials.get("email", ""), succeeded=False,
                 reason="account rate limited" if refusal.code == "account_guessed_from_many_addresses"
