@@ -21,6 +21,7 @@ from import_export.forms import ImportForm
 
 from .models import PersonalDataAccess
 from .services import client_ip, personal_data_access_record
+from .pd_log import personal_data_view_record
 
 # A coordinator's spreadsheet of a whole region's schools or a municipality's students fits easily; anything bigger
 # is better split than held in memory by the import (import-export reads the whole file).
@@ -164,6 +165,16 @@ class PersonalDataExportMixin:
             ip=client_ip(request),
         )
         return data
+
+
+class PersonalDataViewMixin:
+    """Writes a personal-data log row for every change page of a child's record the admin shows."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        what = gettext("Administration: %(records)s") % {"records": self.model._meta.verbose_name}
+        personal_data_view_record(request, response, what=what)
+        return response
 
 
 class EstimatedCountPaginator(Paginator):

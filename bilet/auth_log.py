@@ -9,23 +9,12 @@ import logging
 from django.contrib.auth import get_user_model
 
 from .models import SignInAttempt
+from .services import client_ip
 
 logger = logging.getLogger("bilet.auth")
 
 _USER_AGENT_MAX = SignInAttempt._meta.get_field("user_agent").max_length
 _EMAIL_MAX = SignInAttempt._meta.get_field("email").max_length
-
-
-def client_ip(request) -> str | None:
-    """The client's address as allauth's rate limits see it (ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy)."""
-    if request is None:
-        return None
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # no address at all (a test client, a unix socket): record the attempt without one
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def sign_in_attempt_record(*, request, email: str, user=None, succeeded: bool, reason: str = "") -> SignInAttempt:

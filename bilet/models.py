@@ -61,9 +61,10 @@ class User(AbstractUser):
 
 
 class PersonalDataAccess(models.Model):
-    """One export or download that carried students' personal data (152-ФЗ: who, what, scope, when)."""
+    """One page view, export or download that carried students' personal data (152-ФЗ: who, what, scope, when)."""
 
     class Kind(models.TextChoices):
+        VIEW = "view", _("page view")
         EXPORT = "export", _("export")
         DOWNLOAD = "download", _("download")
         ADMIN_EXPORT = "admin_export", _("export from administration")

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bilet.middleware.no_store_for_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -165,11 +166,15 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Emails say who writes (allauth would put the host name in brackets).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "«Билет в будущее»: "
 # A whole school often signs in from one NAT address: the per-address limit is generous (a class of 30 mistyping
-# in the same minute must not lock out the classmate who typed it right); the per-account limit is what stops
-# guessing: 5 failures lock that account's sign-in for 5 minutes (allauth keys "login_failed" by account).
+# in the same minute must not lock out the classmate who typed it right). Failures are counted per account and
+# address (bilet/adapters.py keys "login_failed" by the pair): 5 lock that pair for 5 minutes, so a stranger never
+# locks the owner out. "login_failed_account" counts one account's failures from every address, for a guess spread
+# over many: past it a password is accepted only from an address the account signed in from before, and elsewhere
+# the owner is sent to the emailed reset link (not locked out), so it can be looser than the pair's.
 ACCOUNT_RATE_LIMITS = {
     "login": "100/m/ip",
     "login_failed": "60/m/ip,5/5m/key",
+    "login_failed_account": "20/h/key,50/d/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",

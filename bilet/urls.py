@@ -18,6 +18,10 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("whoami", views.whoami, name="whoami"),
+    # allauth's email management is not offered (issue 12 §6): an account's email is its login, set by whoever created
+    # the account, and unique; a second address would be a second login, and making another account's address
+    # primary was a 500. Matched before allauth's own pattern, so that pattern is never reached.
+    path("accounts/email/", views.not_offered),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include(([path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log")], "bilet"))),

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,11 @@ from django.views.decorators.http import require_GET
 from .auth_log import sign_in_attempt_record
 from .lists import DirectoryFilterSet, DirectoryListView
 from .models import PersonalDataAccess
+
+
+def not_offered(request):
+    """A page a library brings that the portal does not offer: the same 404 as any page that does not exist."""
+    raise Http404
 
 
 @require_GET
@@ -81,14 +86,15 @@ class PersonalDataAccessFilterSet(DirectoryFilterSet):
 
 
 class PersonalDataLogView(DirectoryListView):
-    """Every export or download of students' personal data: who, what, which scope, when (operator staff only)."""
+    """Every page view, export or download of students' personal data: who, what, which scope, when (operator staff
+    only)."""
 
     title = _("Personal data log")
     intro = _(
-        "Every export or download of students' personal data: who received it, what, from which scope and when "
-        "(152-FZ)."
+        "Every page view, export or download of students' personal data: who received it, what, from which scope "
+        "and when (152-FZ)."
     )
-    caption = _("Exports and downloads of personal data")
+    caption = _("Page views, exports and downloads of personal data")
     table_template = "bilet/pd_log_table.html"
     filterset_class = PersonalDataAccessFilterSet
     sort_keys = {"when": ("created_at",), "user": ("user__email", "-created_at"), "rows": ("row_count",)}

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bilet.admin_mixins import (
     BigTableAdminMixin,
     PersonalDataExportMixin,
+    PersonalDataViewMixin,
     PersonSearchMixin,
     PortalExportMixin,
     PortalImportExportMixin,
@@ -79,7 +80,8 @@ class GuardianshipInline(admin.TabularInline):
 
 @admin.register(Student)
 class StudentAdmin(
-    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin
+    PersonalDataViewMixin, PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [resources.StudentResource]
     list_display = ("full_name", "grade_label", "school", "municipality", "region", "nosology", "created_at")
@@ -108,7 +110,10 @@ class StudentAdmin(
 
 
 @admin.register(Guardian)
-class GuardianAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class GuardianAdmin(
+    PersonalDataViewMixin, PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin,
+    admin.ModelAdmin,
+):
     person_name_fields = ("user__last_name", "user__first_name", "user__middle_name")
     resource_classes = [export_resource(Guardian, ["id", "user"], related={
         "email": ("user__email", User._meta.get_field("email").verbose_name),
@@ -132,7 +137,8 @@ class GuardianAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMix
 
 @admin.register(Guardianship)
 class GuardianshipAdmin(
-    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin, admin.ModelAdmin
+    PersonalDataViewMixin, PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalImportExportMixin,
+    admin.ModelAdmin,
 ):
     # A child's name or a parent's email.
     person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
@@ -147,7 +153,10 @@ class GuardianshipAdmin(
 
 
 @admin.register(Consent)
-class ConsentAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin):
+class ConsentAdmin(
+    PersonalDataViewMixin, PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin,
+    admin.ModelAdmin,
+):
     person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
     person_email_field = "guardian__user__email"
     resource_classes = [export_resource(Consent, [
@@ -165,7 +174,8 @@ class ConsentAdmin(PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixi
 
 @admin.register(DiagnosticResult)
 class DiagnosticResultAdmin(
-    PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin, admin.ModelAdmin
+    PersonalDataViewMixin, PersonSearchMixin, BigTableAdminMixin, PersonalDataExportMixin, PortalExportMixin,
+    admin.ModelAdmin,
 ):
     person_name_fields = ("student__last_name", "student__first_name", "student__middle_name")
     person_email_field = "student__user__email"

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from bilet.lists import DirectoryListView, build_listing, region_roles, related_count, roles_required
 from bilet.models import PersonalDataAccess
+from bilet.pd_log import logs_personal_data_view
 from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter, school_filter
@@ -87,6 +89,7 @@ class NavigatorListView(DirectoryListView):
 
 
 @roles_required(navigator_roles)
+@logs_personal_data_view(_("Navigator's page with their students"))
 def navigator_detail(request, pk: int):
     navigator = get_object_or_404(navigator_rows(navigator_list(user=request.user)), pk=pk)
     with_navigator_quota([navigator])
@@ -170,6 +173,8 @@ STUDENT_SORT_KEYS = {
 }
 
 
+# Every page of it, search results and HTMX page turns included: the query string says which children were shown.
+@method_decorator(logs_personal_data_view(_("Student list")), name="get")
 class StudentListView(DirectoryListView):
     title = _("Students")
     caption = _("Students, their consent and diagnostics")
@@ -187,6 +192,7 @@ class StudentListView(DirectoryListView):
 
 
 @roles_required(navigator_roles)
+@logs_personal_data_view(_("Student's page"))
 def student_detail(request, pk: int):
     student = get_object_or_404(student_rows(student_list(user=request.user)), pk=pk)
     context = {

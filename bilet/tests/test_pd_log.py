@@ -131,3 +131,83 @@ def test_pd_log_query_count_does_not_grow(client, world, django_assert_max_num_q
     with CaptureQueriesContext(connection) as after:
         client.get(PD_LOG)
     assert len(after) == len(before)
+
+
+# --- page views of children's data (issue 12 §5) ------------------------------------------------------------------
+
+def _student_page(w):
+    return reverse("participants:student_detail", args=[w.a.student.pk])
+
+
+def _admin_change(model, pk):
+    return reverse(f"admin:participants_{model}_change", args=[pk])
+
+
+# (who looks, which page, what the log says): one row per page served, whatever it shows
+PAGES = [
+    (lambda w: w.a.navigator.user, _student_page, "Страница участника"),
+    (lambda w: w.a.coordinator.user, lambda w: reverse("participants:student_list"), "Список участников"),
+    (lambda w: w.a.coordinator.user, lambda w: reverse("participants:student_list") + "?q=%D0%98%D0%B2&grade=8",
+     "Список участников"),
+    (lambda w: w.a.coordinator.user, lambda w: reverse("participants:navigator_detail", args=[w.a.navigator.pk]),
+     "Страница навигатора с его участниками"),
+    (lambda w: w.a.navigator.user, lambda w: reverse("venues:event_book_students", args=[w.a.event.pk]),
+     "Список класса для записи"),
+    (lambda w: w.a.venue_staff.user, lambda w: reverse("venues:event_attendance", args=[w.a.event.pk]),
+     "Журнал посещаемости"),
+    (lambda w: w.operator, lambda w: _admin_change("student", w.a.student.pk), "Администрирование: участник"),
+    (lambda w: w.operator, lambda w: _admin_change("guardian", w.a.guardian.pk),
+     "Администрирование: родитель (законный представитель)"),
+    (lambda w: w.operator, lambda w: _admin_change("consent", w.a.student.consents.get().pk),
+     "Администрирование: согласие на обработку ПДн"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who, page, what", PAGES)
+def test_a_page_with_childrens_data_writes_one_log_row(client, world, who, page, what):
+    url = page(world)
+    client.force_login(who(world))
+    assert client.get(url, REMOTE_ADDR="198.51.100.7").status_code == 200
+    row = PersonalDataAccess.objects.get()
+    assert (row.user, row.kind, row.what, row.query, row.ip_address, row.row_count) == (
+        who(world), "view", what, url.replace("%D0%98%D0%B2", "Ив"), "198.51.100.7", 0
+    )
+
+
+@pytest.mark.django_db
+def test_a_page_turn_of_the_student_list_is_a_view_too(client, world):
+    client.force_login(world.a.coordinator.user)
+    client.get(reverse("participants:student_list") + "?page=1", HTTP_HX_REQUEST="true")
+    assert PersonalDataAccess.objects.get().query == "/students/?page=1"
+
+
+@pytest.mark.django_db
+def test_a_page_not_shown_writes_nothing(client, world):
+    client.force_login(world.b.navigator.user)
+    assert client.get(_student_page(world)).status_code == 404  # another region's child
+    client.force_login(world.operator)
+    assert client.get(_admin_change("student", 99999999)).status_code == 302  # the admin's "no such record"
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_log_names_the_client_behind_the_proxy_not_the_proxy(client, world, settings):
+    """The sign-in limits' rule (TRUSTED_PROXY_COUNT): the client is in X-Forwarded-For, REMOTE_ADDR is nginx."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.force_login(world.a.navigator.user)
+    behind_nginx = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    client.get(_student_page(world), **behind_nginx)
+    client.get(reverse("participants:student_export_csv"), **behind_nginx)
+    assert sorted(PersonalDataAccess.objects.values_list("kind", "ip_address")) == [
+        ("export", "203.0.113.9"), ("view", "203.0.113.9"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_log_page_shows_views_without_a_row_count(client, world):
+    client.force_login(world.a.navigator.user)
+    client.get(_student_page(world))
+    client.force_login(world.operator)
+    body = client.get(PD_LOG + "?kind=view").content.decode()
+    assert "просмотр страницы" in body and "Страница участника" in body and 'class="num">—<' in body

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
+from django.urls import reverse
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -141,7 +142,7 @@ def test_pages_have_nothing_inline_the_policy_blocks(client, world):
         world.a.venue_staff.user, world.a.mentor.user, world.a.guardian.user, world.a.student.user,
     ]:
         client.force_login(user)
-        for url in ["/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]:
+        for url in ["/", "/accounts/password/change/", "/accounts/logout/"]:
             response = client.get(url)
             assert response.status_code == 200, (url, user)
             assert _inline_problems(response.content.decode()) == [], (url, user.email)
@@ -268,3 +269,32 @@ def test_every_post_form_in_templates_has_a_csrf_token():
                     line = text.count("\n", 0, match.start()) + 1
                     missing.append(f"{path.relative_to(BASE_DIR)}:{line}")
     assert missing == []
+
+
+# --- Browser caching of signed-in pages (issue 12 §7) ---------------------------------------------------------------
+
+
+def _cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.headers.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [
+    "participants:student_detail", "participants:student_export_csv", "participants:student_export_xlsx",
+])
+def test_signed_in_pages_and_exports_are_not_stored_by_the_browser(client, world, name):
+    url = reverse(name, args=[world.a.student.pk] if name.endswith("detail") else [])
+    client.force_login(world.a.navigator.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert {"no-store", "private"} <= _cache_directives(response)
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_and_static_files_keep_their_caching(client, world, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # as in development: the file from static/, no collectstatic in tests
+    assert "no-store" not in _cache_directives(client.get("/events/"))
+    client.force_login(world.a.navigator.user)
+    static = client.get(settings.STATIC_URL + "css/portal.css")
+    assert static.status_code == 200
+    assert "no-store" not in _cache_directives(static)

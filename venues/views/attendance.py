@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bilet.lists import wants_partial
+from bilet.pd_log import logs_personal_data_view
 from bilet.roles import get_roles
 
 from ..selectors.followup import attendance_event_list, attendance_overdue_list
@@ -23,6 +25,7 @@ ATTENDED, ABSENT = "attended", "absent"
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data_view(gettext_lazy("Attendance register"))
 def event_attendance(request, pk: int):
     event = get_object_or_404(attendance_event_list(user=request.user), pk=pk)
     register = list(event_register(event=event))

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bilet.pd_log import logs_personal_data_view
 from bilet.roles import get_roles
 from participants.models import Student
 from participants.selectors import bookable_students
@@ -180,6 +182,7 @@ def booking_cancel_view(request, pk: int):
 
 
 @login_required
+@logs_personal_data_view(gettext_lazy("Class list for booking"))
 def event_book_students(request, pk: int):
     roles = get_roles(request.user)
     if not roles.navigator_school_ids:
