@@ -5,6 +5,7 @@ Lower apps' admins (regions, participants, venues) build on these; nothing here 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.db import connections
@@ -21,7 +22,7 @@ from import_export.forms import ImportForm
 from .models import PersonalDataAccess
 from .services import client_ip, personal_data_access_record
 from .uploads import CSV as CSV_KIND
-from .uploads import TableFileField, csv_encoding
+from .uploads import TableFileField, csv_encoding, read_xlsx_table
 
 # An export is built in memory (tablib, openpyxl): a whole country's students is a job for a report, not a click.
 EXPORT_MAX_ROWS = getattr(settings, "ADMIN_EXPORT_MAX_ROWS", 100_000)
@@ -53,6 +54,13 @@ class CheckedImportForm(ImportForm):
                     % {"format": title, "extension": upload.table_kind},
                 )
         return cleaned
+
+
+class TableXLSX(XLSX):
+    """import-export's XLSX import, read within the upload limits whatever the sheet claims (`read_xlsx_table`)."""
+
+    def create_dataset(self, in_stream):
+        return read_xlsx_table(in_stream)
 
 
 def number_rows_as_in_the_file(result) -> None:
@@ -107,7 +115,7 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
     """Import and export in XLSX and CSV; an import is all-or-nothing and names each bad line in Russian."""
 
     import_form_class = CheckedImportForm
-    import_formats = [XLSX, CSV]
+    import_formats = [TableXLSX, CSV]
     export_formats = [XLSX, CSV]
     import_template_name = "admin/bilet/import.html"
 
@@ -116,6 +124,12 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
         kwargs.pop("request", None)
         # One bad row rolls back every row of the file, also at the confirmation step.
         return {**kwargs, "use_transactions": True, "rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):  # the reader's own limits, already a Russian sentence
+            form.add_error("import_file", e)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

@@ -15,11 +15,14 @@ Each refusal is a Russian sentence for the person who chose the file, raised as 
 """
 
 import codecs
+import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 
+import openpyxl
+import tablib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,15 +42,16 @@ _WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _RATIO_FROM_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
 
-# A row, the sheet's declared size, and a cell outside columns A–Z, with or without a namespace prefix
-# (`<x:row>` from .NET writers). A cell's width counts only beyond Z: anything narrower is never too wide.
-_TAG = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]{0,31}:)?(row|dimension)(?=[\s/>])([^>]{0,512})|\sr="([A-Z]{2,3})[0-9]+"'
-)
-_TAG_SPAN = 600  # no match of _TAG is longer: a chunk's last bytes are scanned again with the next one
-_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+# What a worksheet's XML says about its size, found by patterns that start with a literal (the regular expression
+# engine then skips ahead instead of trying every byte: ~0.2 s per pattern for a 68 MB sheet of 100,000 rows).
+# A tag may carry a namespace prefix (`<x:row>` from .NET writers); a cell counts only beyond column Z.
+_ROW = re.compile(rb"row(?=[\s/>])")
+_DIMENSION = re.compile(rb"dimension(?=[\s/>])")
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})[0-9]')
+_PREFIX = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?\Z")  # what opens a tag just before its name
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]+)""")
 _DIMENSION_COLUMNS = re.compile(rb'\bref="[A-Z]{1,3}[0-9]*(?::([A-Z]{1,3})[0-9]*)?"')
-
+_BEFORE, _AFTER = 40, 520  # the bytes around a match that are read with it: kept across chunks
 
 @dataclass(frozen=True)
 class UploadLimits:
@@ -186,40 +190,51 @@ def _check_workbook(file, limits: UploadLimits) -> None:
     _check_rows(rows - 1, limits)
     if columns > limits.max_columns:
         raise ValidationError(
-            gettext("The sheet is %(columns)s columns wide; at most %(limit)s columns can be imported.")
+            gettext("Columns in the sheet: %(columns)s; at most %(limit)s can be imported.")
             % {"columns": number_format(columns, force_grouping=True), "limit": limits.max_columns},
             code="too_wide",
         )
 
 
 def _scan_xml_part(stream, *, stop_after: int) -> tuple[int, int]:
-    """The rows of a worksheet part (its last row number, or the count of its rows if larger — openpyxl yields a row
-    for every number skipped) and its width in columns, read in chunks; stops once the rows pass `stop_after`."""
-    rows = last_row = columns = 0
-    tail = b""
+    """The rows openpyxl would yield from a worksheet part and its width in columns, read in chunks; stops once the
+    rows pass `stop_after`. A row numbered `r="1000000"` is a million rows: openpyxl fills every number skipped."""
+    rows = highest = current = columns = 0
+    data, start = b"", 0
     while True:
         chunk = stream.read(_CHUNK)
-        data = tail + chunk
-        end = len(data) - _TAG_SPAN if chunk else len(data)
-        scanned = 0
-        for match in _TAG.finditer(data):
+        data += chunk
+        end = len(data) - _AFTER if chunk else len(data)
+        for match in _ROW.finditer(data, start):
             if match.start() >= end:
                 break
-            scanned = match.end()
-            tag, attributes, cell_column = match.groups()
-            if cell_column:
-                columns = max(columns, column_index_from_string(cell_column.decode()))
-            elif tag == b"row":
-                rows += 1
-                number = _ROW_NUMBER.search(attributes)
-                last_row = int(number.group(1)) if number else last_row + 1
-            else:
-                width = _DIMENSION_COLUMNS.search(attributes)
-                if width and width.group(1):
-                    columns = max(columns, column_index_from_string(width.group(1).decode()))
-        if max(rows, last_row) > stop_after or not chunk:
-            return max(rows, last_row), columns
-        tail = data[max(end, scanned):]
+            attributes = _opening_tag(data, match)
+            if attributes is not None:
+                numbers = _ROW_NUMBER.findall(attributes)
+                current = max(map(int, numbers)) if numbers else current + 1
+                rows, highest = rows + 1, max(highest, current)
+        for match in _WIDE_CELL.finditer(data, start):
+            if match.start() >= end:
+                break
+            columns = max(columns, column_index_from_string(match.group(1).decode()))
+        for match in _DIMENSION.finditer(data, start):
+            if match.start() >= end:
+                break
+            attributes = _opening_tag(data, match)
+            width = _DIMENSION_COLUMNS.search(attributes) if attributes is not None else None
+            if width and width.group(1):
+                columns = max(columns, column_index_from_string(width.group(1).decode()))
+        if max(rows, highest) > stop_after or not chunk:
+            return max(rows, highest), columns
+        data, start = data[end - _BEFORE:], _BEFORE
+
+
+def _opening_tag(data: bytes, match) -> bytes | None:
+    """The attributes of the tag whose name `match` found, or None if the name is not an opening tag's."""
+    if not _PREFIX.search(data, max(0, match.start() - _BEFORE), match.start()):
+        return None
+    close = data.find(b">", match.end(), match.end() + _AFTER)
+    return data[match.end():close] if close != -1 else b""
 
 
 def _check_csv(file, limits: UploadLimits) -> None:
@@ -228,7 +243,7 @@ def _check_csv(file, limits: UploadLimits) -> None:
         raise ValidationError(
             gettext(
                 "The file is neither an Excel workbook nor a CSV table. Save the table in Excel as "
-                "«Книга Excel (.xlsx)» or «CSV UTF-8»."
+                "«Excel Workbook (*.xlsx)» or «CSV UTF-8 (Comma delimited)»."
             ),
             code="kind",
         )
@@ -268,13 +283,41 @@ def _check_rows(rows: int, limits: UploadLimits) -> None:
     if rows > limits.max_rows:
         raise ValidationError(
             ngettext(
-                "The file has more than %(limit)s row below the header; split it into parts of at most %(limit)s.",
-                "The file has more than %(limit)s rows below the header; split it into parts of at most %(limit)s.",
+                "The file has more than %(limit)s row below the header; split it into parts.",
+                "The file has more than %(limit)s rows below the header; split it into parts.",
                 limits.max_rows,
             )
             % {"limit": number_format(limits.max_rows, force_grouping=True)},
             code="too_many_rows",
         )
+
+
+def read_xlsx_table(content: bytes, *, limits: UploadLimits | None = None) -> tablib.Dataset:
+    """The active sheet of a workbook that passed `check_table_upload`, as a tablib Dataset (the header first), read
+    with openpyxl in read-only mode but never beyond the limits, whatever the sheet's XML claims.
+
+    The guard's scan reads rows and widths as Excel, LibreOffice and openpyxl write them; a sheet crafted past it
+    (row numbers or cell references in unusual XML spellings) still yields at most UPLOAD_MAX_ROWS + 1 rows of at
+    most UPLOAD_MAX_COLUMNS cells here, and too many rows are refused like the guard refuses them."""
+    limits = limits or UploadLimits.from_settings()
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.active
+        sheet.reset_dimensions()  # the declared «A1:XFD…» would pad every row
+        rows = sheet.iter_rows(max_row=limits.max_rows + 2, max_col=limits.max_columns, values_only=True)
+        header = list(next(rows, ()))
+        while header and header[-1] is None:
+            header.pop()
+        dataset = tablib.Dataset(headers=header)
+        ignore_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows:
+            values = row[: len(header)]
+            if not (ignore_blank and all(value is None for value in values)):
+                dataset.append(values)
+    finally:
+        book.close()
+    _check_rows(len(dataset), limits)
+    return dataset
 
 
 class TableFileField(forms.FileField):
