@@ -12,6 +12,9 @@ not stop it. So a file is judged by what it is, cheaply, before openpyxl or tabl
   (UPLOAD_MAX_COLUMNS): openpyxl pads every row to the width the sheet declares, so «A1:XFD2» turns each row into
   16,384 cells.
 Each refusal is a Russian sentence for the person who chose the file, raised as a ValidationError.
+
+Use: `TableFileField` in a form (the admin's import form uses it), or `check_table_upload(file)` in code; then read
+an XLSX with `read_xlsx_table`, which holds openpyxl to the same limits for sheets crafted past the scan.
 """
 
 import codecs
@@ -52,6 +55,7 @@ _PREFIX = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?\Z")  # what opens a tag jus
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]+)""")
 _DIMENSION_COLUMNS = re.compile(rb'\bref="[A-Z]{1,3}[0-9]*(?::([A-Z]{1,3})[0-9]*)?"')
 _BEFORE, _AFTER = 40, 520  # the bytes around a match that are read with it: kept across chunks
+
 
 @dataclass(frozen=True)
 class UploadLimits:
@@ -150,43 +154,8 @@ def _check_workbook(file, limits: UploadLimits) -> None:
         raise _not_a_workbook() from None
     with archive:
         parts = archive.infolist()
-        names = {part.filename for part in parts}
-        # Excel writes its parts deflated or stored; other methods (bzip2, LZMA) inflate without a bound per read.
-        methods = {part.compress_type for part in parts}
-        if not all(name in names for name in _WORKBOOK_PARTS) or not methods <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
-            raise _not_a_workbook()
-        unpacked = sum(part.file_size for part in parts)
-        if unpacked > limits.max_uncompressed_bytes:
-            raise ValidationError(
-                gettext("The workbook unpacks to %(size)s; at most %(limit)s can be imported. Split it into parts.")
-                % {"size": filesizeformat(unpacked), "limit": filesizeformat(limits.max_uncompressed_bytes)},
-                code="too_big_unpacked",
-            )
-        for part in parts:
-            if part.file_size > _RATIO_FROM_BYTES and part.file_size > limits.max_compression_ratio * max(
-                part.compress_size, 1
-            ):
-                raise ValidationError(
-                    gettext(
-                        "The workbook is compressed %(ratio)s times, while a table compresses at most %(limit)s "
-                        "times: it is refused as a possible ZIP bomb. Save the table again in Excel."
-                    )
-                    % {"ratio": number_format(part.file_size // max(part.compress_size, 1), force_grouping=True),
-                       "limit": limits.max_compression_ratio},
-                    code="ratio",
-                )
-        rows = columns = 0
-        try:
-            for part in parts:
-                if part.filename.endswith(".xml"):
-                    with archive.open(part) as stream:
-                        part_rows, part_columns = _scan_xml_part(stream, stop_after=limits.max_rows + 1)
-                    rows, columns = max(rows, part_rows), max(columns, part_columns)
-                    if rows - 1 > limits.max_rows:
-                        break
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
-            # A damaged part, a wrong checksum, an encrypted part (RuntimeError): openpyxl would fail on it too.
-            raise _not_a_workbook() from None
+        _check_directory(parts, limits)
+        rows, columns = _scan_parts(archive, parts, limits)
     _check_rows(rows - 1, limits)
     if columns > limits.max_columns:
         raise ValidationError(
@@ -194,6 +163,50 @@ def _check_workbook(file, limits: UploadLimits) -> None:
             % {"columns": number_format(columns, force_grouping=True), "limit": limits.max_columns},
             code="too_wide",
         )
+
+
+def _check_directory(parts: list[zipfile.ZipInfo], limits: UploadLimits) -> None:
+    """What the ZIP directory declares, before a byte is inflated."""
+    names = {part.filename for part in parts}
+    # Excel writes its parts deflated or stored; other methods (bzip2, LZMA) inflate without a bound per read.
+    methods = {part.compress_type for part in parts}
+    if not all(name in names for name in _WORKBOOK_PARTS) or not methods <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
+        raise _not_a_workbook()
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.max_uncompressed_bytes:
+        raise ValidationError(
+            gettext("The workbook unpacks to %(size)s; at most %(limit)s can be imported. Split it into parts.")
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(limits.max_uncompressed_bytes)},
+            code="too_big_unpacked",
+        )
+    for part in parts:
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > _RATIO_FROM_BYTES and ratio > limits.max_compression_ratio:
+            raise ValidationError(
+                gettext(
+                    "The workbook is compressed %(ratio)s times, while a table compresses at most %(limit)s "
+                    "times: it is refused as a possible ZIP bomb. Save the table again in Excel."
+                )
+                % {"ratio": number_format(ratio, force_grouping=True), "limit": limits.max_compression_ratio},
+                code="ratio",
+            )
+
+
+def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limits: UploadLimits) -> tuple[int, int]:
+    """The most rows and columns of any XML part (the sheet openpyxl reads is one of them), streamed."""
+    rows = columns = 0
+    try:
+        for part in parts:
+            if part.filename.endswith(".xml"):
+                with archive.open(part) as stream:
+                    part_rows, part_columns = _scan_xml_part(stream, stop_after=limits.max_rows + 1)
+                rows, columns = max(rows, part_rows), max(columns, part_columns)
+                if rows - 1 > limits.max_rows:
+                    break
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
+        # A damaged part, a wrong checksum, an encrypted part (RuntimeError): openpyxl would fail on it too.
+        raise _not_a_workbook() from None
+    return rows, columns
 
 
 def _scan_xml_part(stream, *, stop_after: int) -> tuple[int, int]:
