@@ -217,7 +217,7 @@ def _scan_xml_part(stream, *, stop_after: int) -> tuple[int, int]:
     while True:
         chunk = stream.read(_CHUNK)
         data += chunk
-        end = len(data) - _AFTER if chunk else len(data)
+        end = max(len(data) - _AFTER, start) if chunk else len(data)
         for match in _ROW.finditer(data, start):
             if match.start() >= end:
                 break
@@ -239,7 +239,8 @@ def _scan_xml_part(stream, *, stop_after: int) -> tuple[int, int]:
                 columns = max(columns, column_index_from_string(width.group(1).decode()))
         if max(rows, highest) > stop_after or not chunk:
             return max(rows, highest), columns
-        data, start = data[end - _BEFORE:], _BEFORE
+        keep = max(end - _BEFORE, 0)
+        data, start = data[keep:], end - keep
 
 
 def _opening_tag(data: bytes, match) -> bytes | None:
