@@ -4,15 +4,15 @@ row errors, and the personal-data log for exports (152-ФЗ).
 Lower apps' admins (regions, participants, venues) build on these; nothing here imports a higher app.
 """
 
-from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -22,50 +22,46 @@ from import_export.forms import ImportForm
 from .models import PersonalDataAccess
 from .services import client_ip, personal_data_access_record
 from .pd_log import personal_data_view_record
+from .uploads import CSV as CSV_KIND
+from .uploads import TableFileField, csv_encoding, read_xlsx_table
 
-# A coordinator's spreadsheet of a whole region's schools or a municipality's students fits easily; anything bigger
-# is better split than held in memory by the import (import-export reads the whole file).
-IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # An export is built in memory (tablib, openpyxl): a whole country's students is a job for a report, not a click.
 EXPORT_MAX_ROWS = getattr(settings, "ADMIN_EXPORT_MAX_ROWS", 100_000)
-# An .xlsx file is a ZIP archive; anything else with that name is refused before openpyxl reads it.
-_XLSX_MAGIC = b"PK\x03\x04"
 
 
 class CheckedImportForm(ImportForm):
-    """The import form, refusing files that are not CSV or XLSX, too big, or not what their name says."""
+    """The import form: the file passes the upload guard (`bilet.uploads`) and matches the chosen format before
+    import-export reads it."""
+
+    import_file = TableFileField(label=_("File to import"))
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in ("csv", "xlsx"):
-            raise forms.ValidationError(
-                gettext("Only .xlsx and .csv files can be imported; «%(name)s» is neither.") % {"name": upload.name}
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                gettext("The file is %(size)s; at most %(limit)s can be imported at once. Split it into parts.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
-            )
-        head = upload.read(len(_XLSX_MAGIC))
-        upload.seek(0)
-        if extension == "xlsx" and head != _XLSX_MAGIC:
-            raise forms.ValidationError(gettext("The file is named .xlsx but is not an Excel workbook."))
+        if upload.table_kind == CSV_KIND and csv_encoding(upload) == "cp1251":
+            # import-export reads CSV as UTF-8; Russian Excel saves «CSV» in Windows-1251.
+            upload = SimpleUploadedFile(upload.name, upload.read().decode("cp1251").encode("utf-8"))
+            upload.table_kind = CSV_KIND
         return upload
 
     def clean(self):
         cleaned = super().clean()
         upload, chosen = cleaned.get("import_file"), cleaned.get("format")
         if upload and chosen not in (None, ""):
-            extension = upload.name.rsplit(".", 1)[-1].lower()
             title = str(dict(self.fields["format"].choices).get(chosen, ""))
-            if title.lower() != extension:
+            if title.lower() != upload.table_kind:
                 self.add_error(
                     "format",
                     gettext("The chosen format is %(format)s but the file is .%(extension)s.")
-                    % {"format": title, "extension": extension},
+                    % {"format": title, "extension": upload.table_kind},
                 )
         return cleaned
+
+
+class TableXLSX(XLSX):
+    """import-export's XLSX import, read within the upload limits whatever the sheet claims (`read_xlsx_table`)."""
+
+    def create_dataset(self, in_stream):
+        return read_xlsx_table(in_stream)
 
 
 def number_rows_as_in_the_file(result) -> None:
@@ -120,7 +116,7 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
     """Import and export in XLSX and CSV; an import is all-or-nothing and names each bad line in Russian."""
 
     import_form_class = CheckedImportForm
-    import_formats = [XLSX, CSV]
+    import_formats = [TableXLSX, CSV]
     export_formats = [XLSX, CSV]
     import_template_name = "admin/bilet/import.html"
 
@@ -129,6 +125,12 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
         kwargs.pop("request", None)
         # One bad row rolls back every row of the file, also at the confirmation step.
         return {**kwargs, "use_transactions": True, "rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):  # the reader's own limits, already a Russian sentence
+            form.add_error("import_file", e)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
@@ -140,7 +142,7 @@ class PortalImportExportMixin(ExportRowLimitMixin, ImportExportMixin):
                 number_rows_as_in_the_file(result)
                 context["row_messages"] = import_row_messages(result, resource)
         if context is not None:
-            context["import_max_bytes"] = IMPORT_MAX_BYTES
+            context["import_max_bytes"] = settings.UPLOAD_MAX_BYTES
         return response
 
 

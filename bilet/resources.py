@@ -10,6 +10,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
+from .exports import safe_cell, unescaped_cell
+
 
 def cell_text(value) -> str:
     """A cell as text. Excel stores «71» as the number 71 (and CSV readers give «71.0» back)."""
@@ -24,7 +26,21 @@ def row_text(row, column) -> str:
     return cell_text((row or {}).get(str(column)))
 
 
-class PortalResource(resources.ModelResource):
+class SpreadsheetResource(resources.ModelResource):
+    """A resource whose exported cells a spreadsheet never runs as formulas (`bilet.exports.safe_cell`).
+
+    import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: it only strips a leading «=» (so
+    «+…», «-…», «@…» still run in a CSV, and «=1+1» silently becomes «1+1»), and it turns every cell of an XLSX into
+    text, numbers and dates included."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, widgets.NumberWidget):
+            return value  # a CSV receives «-5» as text; it is a number, not a formula
+        return safe_cell(value)
+
+
+class PortalResource(SpreadsheetResource):
     """A resource of the portal: all-or-nothing, model validation on, the diff shown before confirming."""
 
     # Fields filled from another one (a school's region from its municipality): when the source cell is wrong,
@@ -36,6 +52,11 @@ class PortalResource(resources.ModelResource):
         skip_diff = False
         clean_model_instances = True
         skip_unchanged = False
+
+    def import_row(self, row, instance_loader, **kwargs):
+        for column, value in row.items():
+            row[column] = unescaped_cell(value)
+        return super().import_row(row, instance_loader, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         try:
@@ -218,7 +239,7 @@ class ObjectWidget(widgets.ForeignKeyWidget):
         return "" if value is None else str(value)
 
 
-class ExportResource(resources.ModelResource):
+class ExportResource(SpreadsheetResource):
     """An export-only resource whose columns carry the model's Russian verbose names and related records' names."""
 
     @classmethod

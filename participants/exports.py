@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from bilet.exports import safe_row
+
 CHUNK = 2000
 
 
@@ -28,21 +30,13 @@ def _consent_label(student) -> str:
     return _("never given")
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); names are typed
-# by families and schools, so such a text is written with a leading apostrophe, which Excel shows as plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def student_export_rows(queryset) -> Iterator[list]:
-    """One list of cells per student of `queryset` (a `student_rows` queryset, already scoped and filtered)."""
+    """One list of cells per student of `queryset` (a `student_rows` queryset, already scoped and filtered); the
+    writers below make every cell safe for a spreadsheet."""
     for s in queryset.iterator(chunk_size=CHUNK):
         yield [
-            _text(s.last_name), _text(s.first_name), _text(s.middle_name), s.birth_date, _text(s.grade_label),
-            _text(s.school.short_name), _text(s.municipality.name), s.region.name,
+            s.last_name, s.first_name, s.middle_name, s.birth_date, s.grade_label,
+            s.school.short_name, s.municipality.name, s.region.name,
             str(s.nosology) if s.nosology_id else "", _consent_label(s), _("yes") if s.paper_received else _("no"),
             s.diagnostics_count,
         ]
@@ -57,7 +51,7 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
     """CSV for Excel with Russian settings: UTF-8 with a BOM, `;` between fields, dates as ДД.ММ.ГГГГ."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(_headers())
-    for row in rows:
+    for row in map(safe_row, rows):
         yield writer.writerow([cell.strftime("%d.%m.%Y") if hasattr(cell, "strftime") else cell for cell in row])
 
 
@@ -72,7 +66,7 @@ def xlsx_file(rows: Iterable[list], *, title: str):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in rows:
+    for row in map(safe_row, rows):
         birth = WriteOnlyCell(sheet, value=row[3])
         birth.number_format = "DD.MM.YYYY"
         sheet.append(row[:3] + [birth] + row[4:])

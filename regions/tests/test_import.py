@@ -1,6 +1,5 @@
 import pytest
 
-from bilet import admin_mixins
 from bilet.tests.admin_import import (
     FORMAT_CSV,
     FORMAT_XLSX,
@@ -121,8 +120,8 @@ def test_wrong_file_is_refused_with_a_message(operator_client, name, fmt, conten
 
 
 @pytest.mark.django_db
-def test_too_big_file_is_refused(operator_client, monkeypatch):
-    monkeypatch.setattr(admin_mixins, "IMPORT_MAX_BYTES", 100)
+def test_too_big_file_is_refused(operator_client, settings):
+    settings.UPLOAD_MAX_BYTES = 100
     rows = [["Код", "Название"]] + [[str(100 + i), f"Регион {i}"] for i in range(20)]
     response = admin_import(operator_client, Region, csv_bytes(rows), "regions.csv")
     assert any(error.startswith("Файл весит") for error in form_errors(response)), form_errors(response)
