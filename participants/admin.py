@@ -176,3 +176,5 @@ class DiagnosticResultAdmin(
     search_fields = ("student__last_name", "student__first_name")
     autocomplete_fields = ("student",)
     ordering = ("student", "stage")
+
+from . import diagnostic_admin  # noqa: E402,F401  (the question bank of the diagnostics)
