@@ -86,6 +86,15 @@ class DiagnosticVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     inlines = [ScaleInline, QuestionInline]
     actions = ["copy_as_draft", "publish"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        if version is not None and not version.is_editable and request.method == "GET":
+            self.message_user(request, gettext(
+                "This version is not a draft, so it cannot be changed: results were scored with it. To change it, "
+                "choose it in the list of versions and use «Copy as a new draft version»."
+            ), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.action(description=_("Copy as a new draft version (to edit a published one)"))
     def copy_as_draft(self, request, queryset):
         for version in queryset:

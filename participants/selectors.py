@@ -127,13 +127,18 @@ def diagnostic_result_student_get(*, user, pk: int) -> Student:
     school, a student of the coordinator's region. Anyone else gets Student.DoesNotExist (the view's 404): a
     result describes a child's personality, so venues, mentors and curators — who see the student for other
     reasons — do not read it."""
+    return diagnostic_result_students(user=user).select_related("school", "region").get(pk=pk)
+
+
+def diagnostic_result_students(*, user) -> QuerySet[Student]:
+    """The students whose diagnostics results the user may read (see `diagnostic_result_student_get`)."""
     roles = get_roles(user)
     q = _family_q(roles)
     if roles.navigator_school_ids:
         q |= Q(school_id__in=roles.navigator_school_ids)
     if roles.coordinator_region_ids:
         q |= Q(region_id__in=roles.coordinator_region_ids)
-    return Student.objects.select_related("school", "region").filter(q, anonymised_at__isnull=True).get(pk=pk)
+    return Student.objects.filter(q, anonymised_at__isnull=True)
 
 
 def diagnostic_results_of(*, student: Student) -> QuerySet[DiagnosticResult]:

@@ -375,6 +375,7 @@ def test_admin_keeps_a_published_version_read_only_and_copies_it(client, world, 
     change = reverse("admin:participants_diagnosticversion_change", args=[bank[1].pk])
     page = client.get(change)
     assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert "Это не черновик, поэтому версию нельзя изменить" in page.content.decode()
     assert client.post(change, {"note": "правка"}).status_code == 403
     question = bank[1].questions.first()
     assert client.post(reverse("admin:participants_diagnosticquestion_change", args=[question.pk]), {}).status_code == 403
@@ -450,3 +451,15 @@ def test_user_without_a_role_gets_404(client, completed):
     client.force_login(UserFactory())
     assert client.get(_results_url(completed)).status_code == 404
     assert client.get(reverse("participants:diagnostics_hub")).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader, linked", [("a.navigator", True), ("a.coordinator", True), ("curator", False)])
+def test_student_page_links_to_the_results_for_those_who_read_them(client, world, reader, linked):
+    holder = world
+    for part in reader.split("."):
+        holder = getattr(holder, part)
+    client.force_login(holder.user)
+    page = client.get(reverse("participants:student_detail", args=[world.a.student.pk]))
+    assert page.status_code == 200
+    assert (_results_url(world.a.student) in page.content.decode()) is linked
