@@ -196,6 +196,7 @@ def test_a_student_is_halfway_through_a_stage(seeded):
         results = DiagnosticResult.objects.filter(student=student).order_by("stage")
         assert [(r.stage, r.version is not None) for r in results] == [(1, True), (2, True)]
         assert results[1].spheres == ["Информационные технологии"]
+        assert "Профессиональные сферы, с которых стоит начать: Информационные технологии." in results[1].result
         attempt = DiagnosticAttempt.objects.get(student=student, stage=3, completed_at__isnull=True)
         assert attempt.answers.count() == 5 and attempt.version.questions.count() == 8
         fresh = Student.objects.get(user__email=f"student{code}b@demo.bilet.local")
