@@ -70,48 +70,32 @@ def _version_id(post) -> int | None:
 
 @roles_required(_taker)
 def diagnostic_stage(request, stage: int):
+    """A page of a stage's questions; its buttons save the answers and go back, forward, out, or complete the stage."""
     if stage not in STAGES:
         raise Http404
     student = _own_student(request)
     if DiagnosticResult.objects.filter(student=student, stage=stage).exists():
         return redirect("participants:diagnostic_results", pk=student.pk)
     found = diagnostic_stage_questions(student=student, stage=stage)
-    if found is None:
+    if found is None or not found[1]:
         raise Http404
     version, questions, chosen = found
     pages = sorted({q.page for q in questions})
     page = _page_asked(request, pages, questions, chosen)
     error = None
     if request.method == "POST":
-        action = request.POST.get("action", "next")
         answers = _answers_from(request.POST, questions)
         try:
-            if answers:
-                diagnostic_answers_save(
-                    student=student, stage=stage, version_id=_version_id(request.POST), answers=answers
-                )
-            if action == "finish":
-                diagnostic_attempt_complete(student=student, stage=stage)
-                messages.success(request, gettext("Stage %(stage)d is completed. Here are your results.") % {"stage": stage})
-                return redirect("participants:diagnostic_results", pk=student.pk)
+            return _stage_saved(request, student, stage, answers, pages, page)
         except DiagnosticError as refusal:
             error = str(refusal)
             chosen.update(answers)
-        else:
-            if action == "exit":
-                messages.success(request, gettext("Your answers are saved. You can continue the stage at any time."))
-                return redirect("participants:diagnostics_hub")
-            index = pages.index(page)
-            target = pages[max(index - 1, 0)] if action == "back" else pages[min(index + 1, len(pages) - 1)]
-            return redirect(f"{reverse('participants:diagnostic_stage', args=[stage])}?page={target}")
     index = pages.index(page)
     context = {
         "stage": stage,
         "version": version,
         "instrument": version.instrument,
-        "questions": [
-            {"question": q, "chosen": chosen.get(q.pk)} for q in questions if q.page == page
-        ],
+        "questions": [{"question": q, "chosen": chosen.get(q.pk)} for q in questions if q.page == page],
         "page": page,
         "page_number": index + 1,
         "page_count": len(pages),
@@ -122,6 +106,23 @@ def diagnostic_stage(request, stage: int):
         "error": error,
     }
     return render(request, "participants/diagnostics/stage.html", context, status=400 if error else 200)
+
+
+def _stage_saved(request, student, stage: int, answers: dict[int, int], pages: list[int], page: int):
+    """Save the page's answers, then follow the button: the results, the hub, or the previous or next page."""
+    action = request.POST.get("action", "next")
+    if answers:
+        diagnostic_answers_save(student=student, stage=stage, version_id=_version_id(request.POST), answers=answers)
+    if action == "finish":
+        diagnostic_attempt_complete(student=student, stage=stage)
+        messages.success(request, gettext("Stage %(stage)d is completed. Here are your results.") % {"stage": stage})
+        return redirect("participants:diagnostic_results", pk=student.pk)
+    if action == "exit":
+        messages.success(request, gettext("Your answers are saved. You can continue the stage at any time."))
+        return redirect("participants:diagnostics_hub")
+    index = pages.index(page)
+    target = pages[max(index - 1, 0)] if action == "back" else pages[min(index + 1, len(pages) - 1)]
+    return redirect(f"{reverse('participants:diagnostic_stage', args=[stage])}?page={target}")
 
 
 def _page_asked(request, pages, questions, chosen) -> int:

@@ -262,14 +262,18 @@ def test_finish_with_unanswered_questions_stays_on_the_page(client, world, bank)
     assert "отвечено 4 из 8" in response.context["error"]
 
 
+def _htmx_answer(client, stage, version, question, pick):
+    return client.post(
+        reverse("participants:diagnostic_answer", args=[stage]),
+        {"version": version.pk, f"q{question.pk}": option(question, pick).pk}, HTTP_HX_REQUEST="true",
+    )
+
+
 @pytest.mark.django_db
 def test_htmx_saves_answers_in_place(client, world, bank):
     client.force_login(world.a.student.user)
     first = questions_of(bank[2])[0]
-    response = client.post(
-        reverse("participants:diagnostic_answer", args=[2]),
-        {"version": bank[2].pk, f"q{first.pk}": option(first, 2).pk}, HTTP_HX_REQUEST="true",
-    )
+    response = _htmx_answer(client, 2, bank[2], first, 2)
     assert response.content.decode() == "Ответы сохранены: 1 из 10."
     assert DiagnosticAttempt.objects.get(student=world.a.student, stage=2).answers.get().option == option(first, 2)
 
@@ -463,3 +467,20 @@ def test_student_page_links_to_the_results_for_those_who_read_them(client, world
     page = client.get(reverse("participants:student_detail", args=[world.a.student.pk]))
     assert page.status_code == 200
     assert (_results_url(world.a.student) in page.content.decode()) is linked
+
+
+@pytest.mark.django_db
+def test_back_saves_the_page_and_goes_to_the_previous_one(client, world, bank):
+    client.force_login(world.a.student.user)
+    page_two = [q for q in questions_of(bank[1]) if q.page == 2]
+    response = client.post(_stage_url(1, 2), _page_post(bank[1], page_two[:2], 2, "back"))
+    assert response.status_code == 302 and response.url == _stage_url(1, 1)
+    assert DiagnosticAttempt.objects.get(student=world.a.student, stage=1).answers.count() == 2
+
+
+@pytest.mark.django_db
+def test_htmx_answer_of_an_outdated_page_is_refused_in_place(client, world, bank):
+    client.force_login(world.a.student.user)
+    response = _htmx_answer(client, 1, bank[2], questions_of(bank[1])[0], 1)
+    assert "Тест обновился" in response.content.decode()
+    assert not DiagnosticAttempt.objects.exists()
