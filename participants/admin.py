@@ -68,7 +68,9 @@ class ConsentInline(admin.TabularInline):
 class DiagnosticResultInline(admin.TabularInline):
     model = DiagnosticResult
     extra = 0
-    fields = ("stage", "completed_at", "result")
+    fields = ("stage", "completed_at", "result", "version")
+    # Scored by the portal's bank: the version is what the result was scored with, never re-pointed.
+    readonly_fields = ("version",)
 
 
 class GuardianshipInline(admin.TabularInline):

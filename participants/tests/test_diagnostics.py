@@ -295,7 +295,7 @@ def test_hub_shows_each_state_and_pins_its_queries(client, world, bank, django_a
     first = questions_of(bank[2])[0]
     diagnostic_answers_save(student=student, stage=2, version_id=bank[2].pk, answers={first.pk: option(first, 1).pk})
     client.force_login(student.user)
-    # the session and its user, the roles, the students, the published versions, the open attempts, the results
+    # the user, the roles, the students, the published versions, the open attempts, the results
     with django_assert_num_queries(6):
         page = client.get(reverse("participants:diagnostics_hub"))
     states = page.context["rows"][0]["stages"]
@@ -484,3 +484,13 @@ def test_htmx_answer_of_an_outdated_page_is_refused_in_place(client, world, bank
     response = _htmx_answer(client, 1, bank[2], questions_of(bank[1])[0], 1)
     assert "Тест обновился" in response.content.decode()
     assert not DiagnosticAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_results_page_pins_its_queries(client, world, completed, django_assert_num_queries):
+    client.force_login(world.a.navigator.user)
+    # the user, the roles, the student, the results with their versions, the log
+    # row (insert in a savepoint: 3), the suggested events
+    with django_assert_num_queries(8):
+        page = client.get(_results_url(completed))
+    assert page.status_code == 200
