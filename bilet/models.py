@@ -61,13 +61,13 @@ class User(AbstractUser):
 
 
 class PersonalDataAccess(models.Model):
-    """One export, download or page view that carried students' personal data (152-ФЗ: who, what, scope, when)."""
+    """One page view, export or download that carried students' personal data (152-ФЗ: who, what, scope, when)."""
 
     class Kind(models.TextChoices):
+        VIEW = "view", _("page view")
         EXPORT = "export", _("export")
         DOWNLOAD = "download", _("download")
         ADMIN_EXPORT = "admin_export", _("export from administration")
-        VIEW = "view", _("view of a page")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"

@@ -30,8 +30,6 @@ ITEMS: list[NavItem] = [
     NavItem(_("Venues"), "venues:venue_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
     NavItem(_("Mentors"), "venues:mentor_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
     NavItem(_("Personal data log"), "bilet:pd_log", lambda r: r.operator),
-    # The online diagnostics (issue 14 §5): a student takes the stages, a guardian follows the children's.
-    NavItem(_("Diagnostics"), "participants:diagnostics_hub", lambda r: r.student_id is not None or r.guardian_id is not None),
     NavItem(_("My account"), "account_change_password", lambda r: True),
     NavItem(_("Attendance"), "venues:attendance_overdue", lambda r: bool(r.coordinator_region_ids or r.venue_ids)),
     NavItem(_("My students' recommendations"), "venues:mentor_recommendations", lambda r: r.mentor_id is not None),

@@ -4,6 +4,8 @@ A stage works with plain forms (one page per question group, answers saved on ev
 answer is also saved in place as it is chosen (htmx posts the page's answers to `diagnostic_answer`).
 """
 
+from urllib.parse import unquote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -170,12 +172,13 @@ def diagnostic_results(request, pk: int):
     results = list(diagnostic_results_of(student=student))
     is_me = get_roles(request.user).student_id == student.pk
     if not is_me:
+        # As the log's other page views: the path says whose page; the scope names the child for the reader.
         personal_data_access_record(
             user=request.user,
             kind=PersonalDataAccess.Kind.VIEW,
             what=gettext("Online diagnostics results"),
             scope=f"{student.full_name}, {student.school.short_name} ({student.region.name})",
-            row_count=len(results),
+            query=unquote(request.get_full_path()),
             ip=client_ip(request),
         )
     spheres = []

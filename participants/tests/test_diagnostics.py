@@ -431,7 +431,7 @@ def test_family_school_and_region_read_results_and_each_view_is_logged(client, w
     rows = PersonalDataAccess.objects.filter(user=user)
     assert rows.count() == 2
     row = rows.first()
-    assert (row.kind, row.what, row.row_count) == ("view", "Результаты онлайн-диагностики", 2)
+    assert (row.kind, row.what, row.query) == ("view", "Результаты онлайн-диагностики", _results_url(completed))
     assert completed.full_name in row.scope
 
 
