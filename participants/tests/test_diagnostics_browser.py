@@ -4,6 +4,7 @@ a desktop width and at 375 px."""
 
 import pytest
 from django.apps import apps
+from playwright.sync_api import expect
 
 from participants.diagnostic_bank import install_diagnostic_bank
 from participants.models import DiagnosticResult
@@ -12,6 +13,12 @@ from venues.tests.factories import EventFactory
 from venues.tests.test_events_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def follow(page, locator) -> None:
+    """Click a link or a button and wait for the page it leads to (not the one still shown)."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def answer_page(page, choose) -> None:
@@ -33,26 +40,22 @@ def test_student_takes_three_stages_and_sees_results_and_suggestions(page, live_
     student = world.a.student
 
     sign_in(page, live_server, student.user.email)
-    page.get_by_role("navigation").get_by_role("link", name="Диагностика").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("navigation").get_by_role("link", name="Диагностика"))
     axe(page)
     assert page.locator(".stage-card").count() == 3
 
     # Stage 1: the first page, answered in place (htmx), then left and resumed.
-    page.get_by_role("link", name="Начать — этап 1").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Начать — этап 1"))
     axe(page)
     answer_page(page, lambda legend, labels: "Скорее про меня")
-    assert page.locator("#save-status").inner_text() == "Ответы сохранены: 4 из 8."
-    page.get_by_role("button", name="Сохранить и продолжить позже").click()
-    page.wait_for_load_state()
+    # htmx swaps the status in after the response: wait for the text rather than read it at once.
+    expect(page.locator("#save-status")).to_have_text("Ответы сохранены: 4 из 8.")
+    follow(page, page.get_by_role("button", name="Сохранить и продолжить позже"))
     assert "4 из 8 отвечено" in page.locator("main").inner_text()
-    page.get_by_role("link", name="Продолжить — этап 1").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Продолжить — этап 1"))
     assert "Страница 2 из 2" in page.locator("main").inner_text()
     answer_page(page, lambda legend, labels: "Скорее про меня")
-    page.get_by_role("button", name="Завершить этап").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Завершить этап"))
     assert "Этап 1 пройден" in page.locator(".messages").inner_text()
     assert "Осознанность выбора: средний." in page.locator("main").inner_text()
 
@@ -62,28 +65,22 @@ def test_student_takes_three_stages_and_sees_results_and_suggestions(page, live_
         return next((label for label in labels if any(word in label for word in preferred)), labels[0])
 
     page.goto(f"{live_server.url}/diagnostics/")
-    page.get_by_role("link", name="Начать — этап 2").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Начать — этап 2"))
     answer_page(page, signs)
-    page.get_by_role("button", name="Далее").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Далее"))
     answer_page(page, signs)
-    page.get_by_role("button", name="Завершить этап").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Завершить этап"))
 
     # Stage 3, at a phone's width.
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/diagnostics/")
     axe(page)
-    page.get_by_role("link", name="Начать — этап 3").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Начать — этап 3"))
     axe(page)
     answer_page(page, lambda legend, labels: labels[0])
-    page.get_by_role("button", name="Далее").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Далее"))
     answer_page(page, lambda legend, labels: labels[0])
-    page.get_by_role("button", name="Завершить этап").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Завершить этап"))
 
     main = page.locator("main").inner_text()
     assert "Пройдено этапов: 3 из 3." in main
