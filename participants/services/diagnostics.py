@@ -107,6 +107,9 @@ def diagnostic_answers_save(
     `version_id` is the version the page showed: if the stage was begun on another one, or the bank was republished
     between the page and the answer, the answers would land on questions the student never saw — refuse instead."""
     _refuse_if_completed(student=student, stage=stage)
+    # htmx posts the page's answers on every choice, so two saves of one attempt may overlap: get_or_create and
+    # update_or_create fall back to reading the row when the unique constraint stops their insert, so both succeed
+    # (test_diagnostics_concurrency) without a lock.
     attempt = DiagnosticAttempt.objects.filter(student=student, stage=stage).first()
     if attempt is None:
         version = DiagnosticVersion.objects.filter(
@@ -144,8 +147,10 @@ def diagnostic_attempt_complete(*, student: Student, stage: int) -> DiagnosticRe
     _refuse_if_completed(student=student, stage=stage)
     # The row lock makes a double click (or two tabs) score the stage once.
     attempt = DiagnosticAttempt.objects.select_for_update().filter(student=student, stage=stage).first()
-    if attempt is None or attempt.completed_at is not None:
+    if attempt is None:
         raise DiagnosticError(_("Answer the questions of the stage first."))
+    if attempt.completed_at is not None:  # completed by the request this one waited for
+        raise DiagnosticError(_("You have already completed this stage."))
     answers = list(attempt.answers.select_related("option"))
     total = DiagnosticQuestion.objects.filter(version_id=attempt.version_id).count()
     if len(answers) < total:
