@@ -7,6 +7,7 @@ and brought back to the demo state, so a second run changes nothing and prints t
 import datetime as dt
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Count, Q
@@ -15,7 +16,18 @@ from django.utils.translation import gettext as _
 
 from bilet.models import User
 from bilet.roles import ROLE_LABELS
-from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
+from participants.diagnostic_bank import install_diagnostic_bank
+from participants.models import (
+    Consent,
+    DiagnosticAttempt,
+    DiagnosticResult,
+    DiagnosticVersion,
+    Guardian,
+    Guardianship,
+    Navigator,
+    Student,
+)
+from participants.services.diagnostics import diagnostic_answers_save, diagnostic_attempt_complete
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
@@ -144,6 +156,8 @@ class DemoBuilder:
         return dt.datetime.combine(day, dt.time(int(hour), int(hour % 1 * 60)), self.tz)
 
     def build(self) -> list[Login]:
+        # The bank comes with a migration; a flushed database has lost it.
+        install_diagnostic_bank(apps.get_model)
         self.user("operator", ("Орлова", "Наталья", "Петровна"), "operator", is_staff=True,
                              is_superuser=True)
         regions = [self.region(spec) for spec in REGIONS]
@@ -220,13 +234,15 @@ class DemoBuilder:
                               "nosology": self.nosology["hearing"] if (k, j) == (0, 3) else None},
                 )
                 students.append(student)
-                self.diagnostics(student, i)
+                if not (k == 0 and j in (0, 2)):  # the two students who sign in: `demo_diagnostics` below
+                    self.diagnostics(student, i)
 
         family = students[0], students[1]
         no_consent = {students[2].pk, students[STUDENTS_PER_SCHOOL + 1].pk}
         withdrawn = students[4]
         self.link_user(students[0], f"student{code}", "student", region.name)
         self.link_user(students[2], f"student{code}b", "student", region.name)
+        self.demo_diagnostics(taker=students[0], fresh=students[2])
         mother = self.guardian(f"guardian{code}", family, region.name, female=True)
         self.guardian(f"guardian{code}b", [students[STUDENTS_PER_SCHOOL]], region.name, female=False)
 
@@ -269,6 +285,33 @@ class DemoBuilder:
                           "result": "Склонность к профессиям типа «человек — техника»" if i % 2 else
                           "Склонность к профессиям типа «человек — человек»"},
             )
+
+    def demo_diagnostics(self, *, taker: Student, fresh: Student):
+        """student{code} has stages 1 and 2 scored by the portal's own bank (so the results suggest IT events) and is
+        halfway through stage 3; student{code}b has not begun."""
+        DiagnosticResult.objects.filter(student=fresh).delete()
+        DiagnosticAttempt.objects.filter(student=fresh).delete()
+        versions = {v.instrument.stage: v for v in DiagnosticVersion.objects.filter(status="published")
+                    .select_related("instrument").prefetch_related("questions__options")}
+        # Stage 1: "rather me" throughout; stage 2: the sign-systems answer wherever a pair offers it.
+        picks = {1: lambda options: options[2],
+                 2: lambda options: next((o for o in options if "signs" in o.weights), options[-1])}
+        for stage, pick in picks.items():
+            if DiagnosticResult.objects.filter(student=taker, stage=stage, version__isnull=False).exists():
+                continue
+            DiagnosticResult.objects.filter(student=taker, stage=stage).delete()
+            DiagnosticAttempt.objects.filter(student=taker, stage=stage).delete()
+            self.answer(taker, versions[stage], pick, pages={1, 2})
+            diagnostic_attempt_complete(student=taker, stage=stage)
+        DiagnosticResult.objects.filter(student=taker, stage=3).delete()
+        self.answer(taker, versions[3], lambda options: next(o for o in options if o.is_correct), pages={1})
+
+    @staticmethod
+    def answer(student: Student, version, pick, *, pages: set[int]):
+        questions = [q for q in version.questions.all() if q.page in pages]
+        answers = {q.pk: pick(sorted(q.options.all(), key=lambda o: o.order)).pk for q in questions}
+        diagnostic_answers_save(student=student, stage=version.instrument.stage, version_id=version.pk,
+                                answers=answers)
 
     def link_user(self, student: Student, local: str, role: str, region_name: str):
         user = self.user(local, (student.last_name, student.first_name, student.middle_name), role, region_name)

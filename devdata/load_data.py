@@ -504,8 +504,10 @@ class LoadGenerator:
                 for k in range(p.students):
                     i = p.first_student + k
                     for stage in range(1, diagnostic_stages(i) + 1):
-                        yield p.ids["student"] + k, stage, self.stamp, results[(i + stage) % 3]
-        self.writer.write(DiagnosticResult, ["student_id", "stage", "completed_at", "result"], rows(), label, big=True)
+                        yield p.ids["student"] + k, stage, self.stamp, results[(i + stage) % 3], [], []
+        # Results without a version (as if imported): no scores or spheres, the JSON columns are NOT NULL.
+        self.writer.write(DiagnosticResult, ["student_id", "stage", "completed_at", "result", "scores", "spheres"],
+                          rows(), label, big=True)
 
     def venues(self, label):
         def rows():

@@ -69,7 +69,9 @@ class ConsentInline(admin.TabularInline):
 class DiagnosticResultInline(admin.TabularInline):
     model = DiagnosticResult
     extra = 0
-    fields = ("stage", "completed_at", "result")
+    fields = ("stage", "completed_at", "result", "version")
+    # Scored by the portal's bank: the version is what the result was scored with, never re-pointed.
+    readonly_fields = ("version",)
 
 
 class GuardianshipInline(admin.TabularInline):
@@ -186,3 +188,5 @@ class DiagnosticResultAdmin(
     search_fields = ("student__last_name", "student__first_name")
     autocomplete_fields = ("student",)
     ordering = ("student", "stage")
+
+from . import diagnostic_admin  # noqa: E402,F401  (the question bank of the diagnostics)

@@ -6,3 +6,8 @@ class ParticipantsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'participants'
     verbose_name = _("participants")
+
+    def ready(self):
+        from .navigation import register
+
+        register()

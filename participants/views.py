@@ -24,7 +24,7 @@ from regions.selectors import region_list, school_list
 from .exports import csv_stream, student_export_rows, xlsx_file
 
 from .models import Consent, DiagnosticResult, Navigator, Student
-from .selectors import navigator_list, student_list
+from .selectors import diagnostic_result_students, navigator_list, student_list
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
@@ -205,6 +205,7 @@ def student_detail(request, pk: int):
             "-event__starts_at"
         ),
         "diagnostic_stages": DIAGNOSTIC_STAGES,
+        "diagnostics_readable": diagnostic_result_students(user=request.user).filter(pk=student.pk).exists(),
     }
     return render(request, "participants/student_detail.html", context)
 

@@ -8,6 +8,7 @@ class VenuesConfig(AppConfig):
     verbose_name = _("venues and practicums")
 
     def ready(self):
-        from .navigation import register
+        from . import diagnostics, navigation
 
-        register()
+        navigation.register()
+        diagnostics.register()

@@ -186,3 +186,19 @@ def test_the_family_that_signs_in_can_still_book_an_in_person_event(seeded):
     without_consent = Student.objects.get(user__email="student71b@demo.bilet.local")
     refusal = booking_refusal(actor=without_consent.user, event=event, student=without_consent)
     assert refusal is not None and refusal.message
+
+
+def test_a_student_is_halfway_through_a_stage(seeded):
+    from participants.models import DiagnosticAttempt, DiagnosticResult
+
+    for code in REGIONS:
+        student = Student.objects.get(user__email=f"student{code}@demo.bilet.local")
+        results = DiagnosticResult.objects.filter(student=student).order_by("stage")
+        assert [(r.stage, r.version is not None) for r in results] == [(1, True), (2, True)]
+        assert results[1].spheres == ["Информационные технологии"]
+        assert "Профессиональные сферы, с которых стоит начать: Информационные технологии." in results[1].result
+        attempt = DiagnosticAttempt.objects.get(student=student, stage=3, completed_at__isnull=True)
+        assert attempt.answers.count() == 5 and attempt.version.questions.count() == 8
+        fresh = Student.objects.get(user__email=f"student{code}b@demo.bilet.local")
+        assert not DiagnosticResult.objects.filter(student=fresh).exists()
+        assert not DiagnosticAttempt.objects.filter(student=fresh).exists()

@@ -1,0 +1,1 @@
+"""Writes of the participants app that carry a rule, one module per subject (`diagnostics`, …)."""
