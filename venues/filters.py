@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from bilet.ids import parse_id
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
 from regions.models import Competency, Municipality, Nosology, Region
 
@@ -41,10 +42,6 @@ class EventManageFilter(_EventFilters):
         self.filters["venue"].queryset = venue_list(user=self.user).order_by("short_name")
 
 
-def _number(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
-
-
 class CatalogFilter(_EventFilters):
     """Filters of the public catalog /events/ (issue 4 §3)."""
 
@@ -69,8 +66,8 @@ class CatalogFilter(_EventFilters):
         fields: list = []
 
     def __init__(self, data=None, *args, **kwargs):
-        region_id = _number((data or {}).get("region"))
-        municipality_id = _number((data or {}).get("municipality"))
+        region_id = parse_id((data or {}).get("region"))
+        municipality_id = parse_id((data or {}).get("municipality"))
         if (data or {}).get("municipality") and not (
             region_id and municipality_id
             and Municipality.objects.filter(pk=municipality_id, region_id=region_id).exists()

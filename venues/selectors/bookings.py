@@ -160,3 +160,34 @@ def navigator_eligible_students(*, user, event: Event) -> QuerySet[Student]:
     if event.mode == Event.Mode.OFFLINE:
         students = students.filter(offline_used__lt=campaign.max_offline_per_student)
     return students.select_related("school").order_by("grade", "class_letter", "last_name", "first_name", "pk")
+
+
+def event_family_booking_list(*, user, event: Event, students) -> QuerySet[Booking]:
+    """The active bookings on `event` of `students` (the user's family, from `family_student_list`), with their
+    places in the queue: what the event page's booking box shows."""
+    return with_queue_position(
+        Booking.objects.filter(event=event, student__in=students, status__in=Booking.ACTIVE)
+    )
+
+
+def family_calendar_booking_list(*, user, students) -> QuerySet[Booking]:
+    """The confirmed bookings of `students` (the user's family) on events not cancelled: the calendar file."""
+    return (
+        Booking.objects.filter(student__in=students, status=Booking.Status.CONFIRMED)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event", "event__venue", "student")
+        .order_by("event__starts_at", "pk")
+    )
+
+
+def navigator_student_list(*, user) -> QuerySet[Student]:
+    """The students of the navigator's own schools whom they may book (a tampered id outside them is a 404)."""
+    return bookable_students(user=user).filter(school_id__in=get_roles(user).navigator_school_ids)
+
+
+def queue_positions(*, user, booking_ids) -> dict[int, int]:
+    """{booking id: place in its event's queue} for those of `booking_ids` the user may act on."""
+    return dict(
+        with_queue_position(Booking.objects.filter(pk__in=booking_ids, student__in=bookable_students(user=user).values("pk")))
+        .values_list("pk", "queue_position")
+    )

@@ -22,16 +22,20 @@ from participants.selectors import bookable_students
 from regions.selectors import current_campaign
 
 from .. import ics
+from ..forms import ClassBookingForm, StudentToBookForm, class_key
+from ..models import Booking, Event
 from ..selectors.bookings import (
     actionable_booking_list,
+    event_family_booking_list,
     family_booking_list,
+    family_calendar_booking_list,
     family_student_list,
     navigator_eligible_students,
+    navigator_student_list,
     queue_position,
-    with_queue_position,
+    queue_positions,
     with_usage,
 )
-from ..models import Booking, Event
 from ..selectors import event_public_get, event_public_list
 from ..services.bookings import (
     BookingError,
@@ -54,12 +58,7 @@ def booking_box_context(*, user, event: Event) -> dict:
     (the button says "waiting list" when the event is full) and, for everyone else, the rule that stops them."""
     roles = get_roles(user)
     students = list(family_student_list(user=user)) if user.is_authenticated else []
-    bookings = {
-        b.student_id: b
-        for b in with_queue_position(
-            Booking.objects.filter(event=event, student__in=students, status__in=Booking.ACTIVE)
-        )
-    }
+    bookings = {b.student_id: b for b in event_family_booking_list(user=user, event=event, students=students)}
     lines = []
     for student in students:
         booking = bookings.get(student.pk)
@@ -89,11 +88,11 @@ def _event_page(pk: int) -> str:
 def _student_to_book(request) -> Student | None:
     """The `student` field when a guardian or navigator books for a child (404 if out of their reach); the user
     themself when a student books; a guardian's only child when there is no choice to make."""
-    raw = request.POST.get("student", "").strip()
-    if raw:
-        if not raw.isdigit():
+    if request.POST.get("student", "").strip():
+        form = StudentToBookForm(request.POST, students=bookable_students(user=request.user))
+        if not form.is_valid():
             raise Http404
-        return get_object_or_404(bookable_students(user=request.user), pk=int(raw))
+        return form.cleaned_data["student"]
     roles = get_roles(request.user)
     if roles.student_id is not None:
         # The user's own record, by key: `booking_create` locks and reads the row (and refuses an erased student
@@ -188,30 +187,25 @@ def event_book_students(request, pk: int):
     eligible = list(navigator_eligible_students(user=request.user, event=event))
     context = {"event": event, "selected": set()}
     if request.method == "POST":
-        raw_ids = request.POST.getlist("students")
-        if not all(value.isdigit() for value in raw_ids):
+        form = ClassBookingForm(
+            request.POST, students=navigator_student_list(user=request.user), school_ids=roles.navigator_school_ids
+        )
+        # Only the navigator's own schools: a tampered or malformed id is a 404, like any record out of reach.
+        if not form.is_valid():
             raise Http404
-        ids = {int(value) for value in raw_ids}
+        ids = {s.pk for s in form.cleaned_data["students"]}  # read once, when the form checked them
         # A ticked class stands for every student of it that the page offered: they are booked like ticked ones.
-        classes = {_class_key_parsed(value, roles.navigator_school_ids) for value in request.POST.getlist("classes")}
-        ids |= {s.pk for s in eligible if _class_of(s) in classes}
-        # Only the navigator's own schools: a tampered id is a 404, like any record out of reach.
+        ids |= {s.pk for s in eligible if _class_of(s) in form.cleaned_data["classes"]}
         students = list(
-            bookable_students(user=request.user)
-            .filter(pk__in=ids, school_id__in=roles.navigator_school_ids)
+            navigator_student_list(user=request.user)
+            .filter(pk__in=ids)
             .order_by("grade", "class_letter", "last_name", "first_name", "pk")
         )
-        if len(students) != len(ids):
-            raise Http404
         if not students:
             messages.error(request, _("Tick at least one student or a whole class."))
         else:
             lines = bookings_create_for_students(actor=request.user, event=event, students=students)
-            positions = dict(
-                with_queue_position(
-                    Booking.objects.filter(pk__in=[b.pk for _s, b, _e in lines if b is not None])
-                ).values_list("pk", "queue_position")
-            )
+            positions = queue_positions(user=request.user, booking_ids=[b.pk for _s, b, _e in lines if b is not None])
             context["selected"] = ids
             context["results"] = [
                 {"student": s, "booking": b, "error": e,
@@ -229,27 +223,13 @@ def _class_of(student: Student) -> tuple[int, int, str]:
     return student.school_id, student.grade, student.class_letter
 
 
-def _class_key(school_id: int, grade: int, letter: str) -> str:
-    """The value of a class's checkbox: "<school>:<grade>:<letter>" (the letter may be empty)."""
-    return f"{school_id}:{grade}:{letter}"
-
-
-def _class_key_parsed(value: str, school_ids) -> tuple[int, int, str]:
-    """A class checkbox's value, or 404 if it is malformed or names a school that is not the navigator's."""
-    school, _sep, rest = value.partition(":")
-    grade, sep, letter = rest.partition(":")
-    if not (sep and school.isdigit() and grade.isdigit()) or int(school) not in school_ids:
-        raise Http404
-    return int(school), int(grade), letter
-
-
 def _group_by_class(students: list[Student]) -> list[dict]:
     """The class form's groups, in the students' order (grade, letter, name): one per school class."""
     groups: dict[tuple, dict] = {}
     for student in students:
         key = _class_of(student)
         if key not in groups:
-            groups[key] = {"key": _class_key(*key), "label": student.grade_label, "school": student.school,
+            groups[key] = {"key": class_key(*key), "label": student.grade_label, "school": student.school,
                            "students": []}
         groups[key]["students"].append(student)
     return list(groups.values())
@@ -293,14 +273,8 @@ def my_bookings(request):
 @login_required
 def my_bookings_ics(request):
     students = _family(request)
-    bookings = (
-        Booking.objects.filter(student__in=students, status=Booking.Status.CONFIRMED)
-        .exclude(event__status=Event.Status.CANCELLED)
-        .select_related("event", "event__venue", "student")
-        .order_by("event__starts_at", "pk")
-    )
     events = []
-    for booking in bookings:
+    for booking in family_calendar_booking_list(user=request.user, students=students):
         event = booking.event
         place = event.address if event.mode == Event.Mode.OFFLINE else event.online_url
         description = "\n".join([
