@@ -1,17 +1,21 @@
-"""Filters of the event lists: the staff's /manage/events/ and the public catalog /events/."""
+"""Filters of the event lists (the staff's /manage/events/ and the public catalog /events/) and of a navigator's list of
+their students' bookings (/school/bookings/)."""
 
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from bilet.ids import parse_id
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
 from regions.models import Competency, Municipality, Nosology, Region
 
-from .forms import GRADE_CHOICES, DateInput
-from .models import Event, Venue
+from .forms import GRADE_CHOICES, DateInput, class_key
+from .models import Booking, Event, Venue
 from .selectors import venue_list
+from .selectors.bookings import school_booked_event_list, school_class_list
 
 
 class _EventFilters(DirectoryFilterSet):
@@ -87,3 +91,43 @@ class CatalogFilter(_EventFilters):
 
     def with_free_seats(self, queryset, name, value):
         return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {date_format(localtime(obj.starts_at), 'j E Y')}"
+
+
+class EventChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = EventChoiceField
+
+
+def _booked_events(request):
+    return school_booked_event_list(user=request.user) if request is not None else Event.objects.none()
+
+
+class SchoolBookingFilter(DirectoryFilterSet):
+    """Filters of a navigator's list of their students' bookings: by class, by event, by status, by name."""
+
+    search_fields = ("student__last_name", "student__first_name", "event__title")
+    school_class = django_filters.ChoiceFilter(label=_("class"), method="in_class", empty_label=ALL_LABEL)
+    event = EventChoiceFilter(label=_("event"), queryset=_booked_events)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Booking.Status.choices, empty_label=ALL_LABEL)
+
+    class Meta:
+        model = Booking
+        fields: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = school_class_list(user=self.user) if self.user is not None else []
+        several_schools = len({school_id for school_id, *_rest in classes}) > 1
+        self.filters["school_class"].extra["choices"] = [
+            (class_key(school_id, grade, letter), f"{grade}{letter}" + (f" — {school}" if several_schools else ""))
+            for school_id, school, grade, letter in classes
+        ]
+
+    def in_class(self, queryset, name, value):
+        # `value` is one of the offered choices, so it parses.
+        school_id, grade, letter = value.split(":", 2)
+        return queryset.filter(student__school_id=school_id, student__grade=grade, student__class_letter=letter)

@@ -191,3 +191,35 @@ def queue_positions(*, user, booking_ids) -> dict[int, int]:
         with_queue_position(Booking.objects.filter(pk__in=booking_ids, student__in=bookable_students(user=user).values("pk")))
         .values_list("pk", "queue_position")
     )
+
+
+# --- a navigator's list of their students' bookings (issue 12 §17) --------------------------------------------------
+
+
+def _school_students(user) -> QuerySet[Student]:
+    return Student.objects.filter(school_id__in=get_roles(user).navigator_school_ids, anonymised_at__isnull=True)
+
+
+def school_booking_list(*, user) -> QuerySet[Booking]:
+    """The bookings of the students of the navigator's schools (nobody else's: another school's navigator sees none),
+    with what the list shows of each."""
+    return Booking.objects.filter(student__in=_school_students(user).values("pk")).select_related(
+        "event", "event__venue", "event__campaign", "student", "student__school"
+    )
+
+
+def school_class_list(*, user) -> list[tuple[int, str, int, str]]:
+    """The classes of the navigator's schools that have students: (school id, school name, grade, letter)."""
+    return list(
+        _school_students(user)
+        .order_by("school__short_name", "school_id", "grade", "class_letter")
+        .values_list("school_id", "school__short_name", "grade", "class_letter")
+        .distinct()
+    )
+
+
+def school_booked_event_list(*, user) -> QuerySet[Event]:
+    """The events on which the navigator's students have bookings, the latest first."""
+    return Event.objects.filter(
+        pk__in=Booking.objects.filter(student__in=_school_students(user).values("pk")).values("event_id")
+    ).order_by("-starts_at", "pk")

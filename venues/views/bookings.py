@@ -171,8 +171,17 @@ def booking_cancel_view(request, pk: int):
         return _render_box(request, event)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("venues:my_bookings")
+        target = _bookings_list_of(request.user, booking)
     return redirect(target)
+
+
+def _bookings_list_of(user, booking: Booking) -> str:
+    """The list the user reads this booking in: "my bookings" for their own or their child's, the school's bookings for
+    a navigator's student."""
+    roles = get_roles(user)
+    if roles.navigator_school_ids and not family_student_list(user=user).filter(pk=booking.student_id).exists():
+        return reverse("venues:school_bookings")
+    return reverse("venues:my_bookings")
 
 
 # --- a navigator books a class ----------------------------------------------------------------------------------------
@@ -238,6 +247,16 @@ def _group_by_class(students: list[Student]) -> list[dict]:
 # --- my bookings ------------------------------------------------------------------------------------------------------
 
 
+def with_actions(bookings, now=None) -> None:
+    """Set `cancel_deadline`, `can_cancel` (a confirmed place, before the deadline) and `can_leave` (a waiting one)."""
+    now = now or timezone.now()
+    for booking in bookings:
+        event = booking.event
+        booking.cancel_deadline = event.starts_at - dt.timedelta(hours=event.campaign.cancel_hours_before)
+        booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < booking.cancel_deadline
+        booking.can_leave = booking.status == Booking.Status.WAITLISTED
+
+
 def _family(request) -> list[Student]:
     roles = get_roles(request.user)
     if roles.student_id is None and roles.guardian_id is None:
@@ -251,23 +270,18 @@ def my_bookings(request):
     students = _family(request)
     now = timezone.now()
     by_student = {s.pk: [] for s in students}
-    for booking in family_booking_list(user=request.user, students=students):
-        deadline = booking.event.starts_at - dt.timedelta(hours=booking.event.campaign.cancel_hours_before)
-        booking.cancel_deadline = deadline
-        booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < deadline
-        booking.can_leave = booking.status == Booking.Status.WAITLISTED
+    bookings = list(family_booking_list(user=request.user, students=students))
+    with_actions(bookings, now)
+    for booking in bookings:
         # An attended practicum whose mentor has not written yet: when the family may expect the recommendation.
         # (A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: hasattr is the check.)
         if booking.status == Booking.Status.ATTENDED and not hasattr(booking, "recommendation"):
             booking.recommendation_due = recommendation_due_at(booking.event)
             booking.recommendation_late = recommendation_overdue(booking.event, now)
         by_student[booking.student_id].append(booking)
-    families = [{"student": s, "bookings": by_student[s.pk]} for s in students]
-    return render(request, "venues/bookings/my_bookings.html", {
-        "campaign": campaign,
-        "families": families,
-        "is_self": get_roles(request.user).student_id,
-    })
+    own_id = get_roles(request.user).student_id
+    families = [{"student": s, "bookings": by_student[s.pk], "is_self": s.pk == own_id} for s in students]
+    return render(request, "venues/bookings/my_bookings.html", {"campaign": campaign, "families": families})
 
 
 @login_required
