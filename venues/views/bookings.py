@@ -258,10 +258,17 @@ def with_actions(bookings, now=None) -> None:
 
 
 def _family(request) -> list[Student]:
+    """The user's family (themself, their children), or the one child `?student=` names (404 if not theirs)."""
     roles = get_roles(request.user)
     if roles.student_id is None and roles.guardian_id is None:
         raise Http404
-    return list(with_usage(family_student_list(user=request.user), current_campaign()))
+    students = family_student_list(user=request.user)
+    if "student" in request.GET:
+        form = StudentToBookForm(request.GET, students=students)
+        if not form.is_valid() or form.cleaned_data["student"] is None:
+            raise Http404
+        students = students.filter(pk=form.cleaned_data["student"].pk)
+    return list(with_usage(students, current_campaign()))
 
 
 @login_required
@@ -281,7 +288,9 @@ def my_bookings(request):
         by_student[booking.student_id].append(booking)
     own_id = get_roles(request.user).student_id
     families = [{"student": s, "bookings": by_student[s.pk], "is_self": s.pk == own_id} for s in students]
-    return render(request, "venues/bookings/my_bookings.html", {"campaign": campaign, "families": families})
+    return render(request, "venues/bookings/my_bookings.html", {
+        "campaign": campaign, "families": families, "one_child": "student" in request.GET,
+    })
 
 
 @login_required
