@@ -16,6 +16,7 @@ class SchoolBookingListView(DirectoryListView):
               "until the cancellation period ends.")
     caption = _("Bookings of the school's students")
     table_template = "venues/bookings/school_booking_table.html"
+    table_class = "stack-on-phone"
     filterset_class = SchoolBookingFilter
     sort_keys = {
         "event": ("-event__starts_at", "event__title"),
