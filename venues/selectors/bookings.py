@@ -15,6 +15,7 @@ from participants.selectors import bookable_students
 from regions.models import Campaign
 
 from ..models import Booking, Event
+from .events import event_public_list
 
 # Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/bookings.py.
 COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
@@ -34,15 +35,19 @@ def actionable_booking_list(*, user) -> QuerySet[Booking]:
     )
 
 
-def family_student_list(*, user) -> QuerySet[Student]:
-    """The student themself and a guardian's children: whose "my bookings" the user reads."""
+def family_student_list(*, user, student_id: int | None = None) -> QuerySet[Student]:
+    """The student themself and a guardian's children: whose "my bookings" the user reads (only `student_id` of
+    them, when given)."""
     roles = get_roles(user)
     q = Q(pk__in=[])
     if roles.student_id is not None:
         q |= Q(pk=roles.student_id)
     if roles.guardian_id is not None:
         q |= Q(pk__in=Guardianship.objects.filter(guardian_id=roles.guardian_id).values("student_id"))
-    return Student.objects.filter(q, anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
+    students = Student.objects.filter(q, anonymised_at__isnull=True)
+    if student_id is not None:
+        students = students.filter(pk=student_id)
+    return students.order_by("last_name", "first_name", "pk")
 
 
 def with_usage(students: QuerySet[Student], campaign: Campaign | None) -> QuerySet[Student]:
@@ -180,9 +185,18 @@ def family_calendar_booking_list(*, user, students) -> QuerySet[Booking]:
     )
 
 
-def navigator_student_list(*, user) -> QuerySet[Student]:
-    """The students of the navigator's own schools whom they may book (a tampered id outside them is a 404)."""
-    return bookable_students(user=user).filter(school_id__in=get_roles(user).navigator_school_ids)
+def navigator_student_list(*, user, ids=None) -> QuerySet[Student]:
+    """The students of the navigator's own schools whom they may book (a tampered id outside them is a 404); only
+    those of `ids` when given, in the class form's order."""
+    students = bookable_students(user=user).filter(school_id__in=get_roles(user).navigator_school_ids)
+    if ids is not None:
+        students = students.filter(pk__in=ids)
+    return students.order_by("grade", "class_letter", "last_name", "first_name", "pk")
+
+
+def class_booking_event_list(*, user) -> QuerySet[Event]:
+    """The events a navigator may book a class onto: published ones they can see."""
+    return event_public_list(user=user).filter(status=Event.Status.PUBLISHED)
 
 
 def queue_positions(*, user, booking_ids) -> dict[int, int]:

@@ -26,6 +26,7 @@ from ..forms import ClassBookingForm, StudentToBookForm, class_key
 from ..models import Booking, Event
 from ..selectors.bookings import (
     actionable_booking_list,
+    class_booking_event_list,
     event_family_booking_list,
     family_booking_list,
     family_calendar_booking_list,
@@ -36,7 +37,7 @@ from ..selectors.bookings import (
     queue_positions,
     with_usage,
 )
-from ..selectors import event_public_get, event_public_list
+from ..selectors import event_public_get
 from ..services.bookings import (
     BookingError,
     booking_cancel,
@@ -179,7 +180,7 @@ def _bookings_list_of(user, booking: Booking) -> str:
     """The list the user reads this booking in: "my bookings" for their own or their child's, the school's bookings for
     a navigator's student."""
     roles = get_roles(user)
-    if roles.navigator_school_ids and not family_student_list(user=user).filter(pk=booking.student_id).exists():
+    if roles.navigator_school_ids and not family_student_list(user=user, student_id=booking.student_id).exists():
         return reverse("venues:school_bookings")
     return reverse("venues:my_bookings")
 
@@ -192,7 +193,7 @@ def event_book_students(request, pk: int):
     roles = get_roles(request.user)
     if not roles.navigator_school_ids:
         raise Http404
-    event = get_object_or_404(event_public_list(user=request.user).filter(status=Event.Status.PUBLISHED), pk=pk)
+    event = get_object_or_404(class_booking_event_list(user=request.user), pk=pk)
     eligible = list(navigator_eligible_students(user=request.user, event=event))
     context = {"event": event, "selected": set()}
     if request.method == "POST":
@@ -205,11 +206,7 @@ def event_book_students(request, pk: int):
         ids = {s.pk for s in form.cleaned_data["students"]}  # read once, when the form checked them
         # A ticked class stands for every student of it that the page offered: they are booked like ticked ones.
         ids |= {s.pk for s in eligible if _class_of(s) in form.cleaned_data["classes"]}
-        students = list(
-            navigator_student_list(user=request.user)
-            .filter(pk__in=ids)
-            .order_by("grade", "class_letter", "last_name", "first_name", "pk")
-        )
+        students = list(navigator_student_list(user=request.user, ids=ids))
         if not students:
             messages.error(request, _("Tick at least one student or a whole class."))
         else:
@@ -267,7 +264,7 @@ def _family(request) -> list[Student]:
         form = StudentToBookForm(request.GET, students=students)
         if not form.is_valid() or form.cleaned_data["student"] is None:
             raise Http404
-        students = students.filter(pk=form.cleaned_data["student"].pk)
+        students = family_student_list(user=request.user, student_id=form.cleaned_data["student"].pk)
     return list(with_usage(students, current_campaign()))
 
 
