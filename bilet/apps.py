@@ -10,7 +10,7 @@ class BiletConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from . import auth_log
+        from . import auth_log, ids  # noqa: F401 — `ids` registers the bounded `in` lookup of integer columns
 
         user_logged_in.connect(auth_log.on_user_logged_in, dispatch_uid="bilet.auth_log.logged_in")
         user_login_failed.connect(auth_log.on_user_login_failed, dispatch_uid="bilet.auth_log.login_failed")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from .ids import parse_id
 from .roles import Roles, get_roles
 
 SEARCH_MAX_LENGTH = 100
@@ -86,8 +87,8 @@ def offer_choices(form, name: str, shown: QuerySet) -> None:
     bookmarked `?school=…` invalid. The value already chosen stays on offer so the user's input is never lost.
     """
     form_field = form.fields[name]
-    chosen = form.data.get(name) if form.is_bound else None
-    if chosen and str(chosen).isdigit():
+    chosen = parse_id(form.data.get(name)) if form.is_bound else None
+    if chosen:
         shown = shown | form_field.queryset.filter(pk=chosen)
     proxy = copy.copy(form_field)
     proxy.queryset = shown.distinct()  # its setter writes the (shared) widget's choices
@@ -95,8 +96,7 @@ def offer_choices(form, name: str, shown: QuerySet) -> None:
 
 def chosen_pk(form, name: str) -> int | None:
     """The primary key chosen in `name` if it is a number (validation proper happens in the form)."""
-    raw = form.data.get(name) if form.is_bound else None
-    return int(raw) if raw and str(raw).isdigit() else None
+    return parse_id(form.data.get(name)) if form.is_bound else None
 
 
 def related_count(model, lookup: str, **conditions):
@@ -207,6 +207,7 @@ class DirectoryListView(LoginRequiredMixin, View, ABC):
     results_template_name = "bilet/lists/results.html"
     table_template: str = ""  # <thead> and <tbody> of the list's table
     toolbar_template: str | None = None  # shown above the table when there are rows
+    table_class: str = ""  # e.g. "stack-on-phone": a list with actions becomes cards on a phone
     title = ""
     intro = ""
     caption = ""

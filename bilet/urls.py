@@ -6,9 +6,12 @@ from django.urls import include, path
 from reports import views as reports_views
 
 from . import views
+from .ids import checked_admin_actions
 
 # The admin signs in through allauth, so its login has the same rate limits and the same sign-in log.
 admin.site.login = secure_admin_login(admin.site.login)
+# A bulk action whose ticked ids are not keys goes back to the list with a message (Django would answer 500).
+admin.site.admin_view = checked_admin_actions(admin.site.admin_view)
 admin.site.site_header = "«Билет в будущее»"
 admin.site.site_title = "«Билет в будущее»"
 # allauth answers a rate-limited request with the root URLconf's handler429 (the portal's page, and a log line).

@@ -157,9 +157,15 @@ REGION_FILTERED_LISTS = {
 }
 
 
-def _figure_urls(region_pk: int | None, today: dt.date) -> dict[str, str]:
+# The approval queue is the coordinators' (and the operator's); a curator reads the same events in the events list.
+QUEUE_READERS_LIST = ("venues:event_manage_list", {"status": Event.Status.SUBMITTED.value})
+
+
+def _figure_urls(region_pk: int | None, today: dt.date, *, approves: bool = True) -> dict[str, str]:
     urls = {}
     for key, (name, params) in FIGURE_LISTS.items():
+        if key == "events_submitted" and not approves:
+            name, params = QUEUE_READERS_LIST
         base = url_or_none(name)
         if base is None:
             continue
@@ -279,11 +285,13 @@ def region_figures(*, user, region_ids=None, campaign: Campaign | None) -> list[
         targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=campaign, region__in=regions)}
     today = timezone.localdate(now)
     # one region: its lists are the user's whole scope; several: each region's figures link to its own rows
-    shared_urls = _figure_urls(None, today) if len(regions) == 1 else None
+    roles = get_roles(user)
+    approves = roles.operator or bool(roles.coordinator_region_ids)
+    shared_urls = _figure_urls(None, today, approves=approves) if len(regions) == 1 else None
     result = []
     for region in regions:
         target = targets.get(region.pk)
-        urls = shared_urls if shared_urls is not None else _figure_urls(region.pk, today)
+        urls = shared_urls if shared_urls is not None else _figure_urls(region.pk, today, approves=approves)
         figures = []
         for key, label, short_label in REGION_FIGURES:
             if key not in metrics:
@@ -495,9 +503,13 @@ def family(*, user, campaign: Campaign | None, roles_filter: str) -> list[Family
         ),
         campaign,
     ).select_related("school")
+    # A child's own page for a parent is "my bookings" narrowed to the child: their bookings, results and
+    # recommendations (the directory's student page is for the school's and the region's staff).
+    bookings_url = url_or_none("venues:my_bookings")
     members = {
         s.pk: FamilyMember(
-            s, s.consent_in_force, s.used, s.offline_used, url_or_none("participants:student_detail", s.pk)
+            s, s.consent_in_force, s.used, s.offline_used,
+            f"{bookings_url}?{urlencode({'student': s.pk})}" if bookings_url else None,
         )
         for s in students
     }

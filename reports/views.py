@@ -54,6 +54,7 @@ def _links() -> dict:
     names = {
         "catalog": "venues:catalog",
         "my_bookings": "venues:my_bookings",
+        "school_bookings": "venues:school_bookings",
         "event_manage_list": "venues:event_manage_list",
         "mentor_recommendations": "venues:mentor_recommendations",
         "student_list": "participants:student_list",

@@ -1,17 +1,22 @@
-"""Filters of the lists: the staff's /manage/events/, the public catalog /events/ and the venue and mentor directories."""
+"""Filters of the lists: the staff's /manage/events/, the public catalog /events/, a navigator's list of their
+students' bookings (/school/bookings/) and the venue and mentor directories."""
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from bilet.ids import parse_id
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter
 from regions.models import Competency, Municipality, Nosology, Region
 
-from .forms import GRADE_CHOICES, DateInput
-from .models import Event, Mentor, Venue, VenueCampaign
+from .forms import GRADE_CHOICES, DateInput, class_key
+from .models import Booking, Event, Mentor, Venue, VenueCampaign
 from .selectors import current_assignment, venue_list
+from .selectors.bookings import school_booked_event_list, school_class_list
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
@@ -44,10 +49,6 @@ class EventManageFilter(_EventFilters):
         self.filters["venue"].queryset = venue_list(user=self.user).order_by("short_name")
 
 
-def _number(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
-
-
 class CatalogFilter(_EventFilters):
     """Filters of the public catalog /events/ (issue 4 §3)."""
 
@@ -72,8 +73,8 @@ class CatalogFilter(_EventFilters):
         fields: list = []
 
     def __init__(self, data=None, *args, **kwargs):
-        region_id = _number((data or {}).get("region"))
-        municipality_id = _number((data or {}).get("municipality"))
+        region_id = parse_id((data or {}).get("region"))
+        municipality_id = parse_id((data or {}).get("municipality"))
         if (data or {}).get("municipality") and not (
             region_id and municipality_id
             and Municipality.objects.filter(pk=municipality_id, region_id=region_id).exists()
@@ -93,6 +94,46 @@ class CatalogFilter(_EventFilters):
 
     def with_free_seats(self, queryset, name, value):
         return queryset.filter(seats_taken__lt=F("capacity")) if value else queryset
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {date_format(localtime(obj.starts_at), 'j E Y')}"
+
+
+class EventChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = EventChoiceField
+
+
+def _booked_events(request):
+    return school_booked_event_list(user=request.user) if request is not None else Event.objects.none()
+
+
+class SchoolBookingFilter(DirectoryFilterSet):
+    """Filters of a navigator's list of their students' bookings: by class, by event, by status, by name."""
+
+    search_fields = ("student__last_name", "student__first_name", "event__title")
+    school_class = django_filters.ChoiceFilter(label=_("class"), method="in_class", empty_label=ALL_LABEL)
+    event = EventChoiceFilter(label=_("event"), queryset=_booked_events)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Booking.Status.choices, empty_label=ALL_LABEL)
+
+    class Meta:
+        model = Booking
+        fields: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = school_class_list(user=self.user) if self.user is not None else []
+        several_schools = len({school_id for school_id, *_rest in classes}) > 1
+        self.filters["school_class"].extra["choices"] = [
+            (class_key(school_id, grade, letter), f"{grade}{letter}" + (f" — {school}" if several_schools else ""))
+            for school_id, school, grade, letter in classes
+        ]
+
+    def in_class(self, queryset, name, value):
+        # `value` is one of the offered choices, so it parses.
+        school_id, grade, letter = value.split(":", 2)
+        return queryset.filter(student__school_id=school_id, student__grade=grade, student__class_letter=letter)
 
 
 # --- directories ----------------------------------------------------------------------------------------------------

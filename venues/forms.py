@@ -5,11 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bilet.ids import parse_id
+from participants.models import Student
 from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Nosology
 
 from .models import Event, Mentor, Venue
 
-GRADE_CHOICES = [(g, str(g)) for g in range(GRADE_MIN, GRADE_MAX + 1)]
+GRADES = range(GRADE_MIN, GRADE_MAX + 1)
+GRADE_CHOICES = [(g, str(g)) for g in GRADES]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -130,3 +133,56 @@ def initial_from_event(event: Event) -> dict:
     initial["accessible_for"] = list(event.accessible_for.all())
     initial["mentors"] = list(event.mentors.all())
     return initial
+
+
+# --- booking: whom to book (venues.views.bookings) --------------------------------------------------------------------
+
+
+class StudentToBookForm(forms.Form):
+    """`student`: the child a guardian or navigator books, among `students` (those in the user's reach)."""
+
+    student = forms.ModelChoiceField(queryset=Student.objects.none(), required=False)
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+
+
+def class_key(school_id: int, grade: int, letter: str) -> str:
+    """The value of a class's checkbox: "<school>:<grade>:<letter>" (the letter may be empty)."""
+    return f"{school_id}:{grade}:{letter}"
+
+
+class ClassKeysField(forms.Field):
+    """Whole classes ticked on the class form, as {(school, grade, letter)}; a class of a school that is not in
+    `school_ids`, or a value that is not a class, is invalid."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid_choice": _("There is no such class in your school.")}
+
+    def __init__(self, *, school_ids=(), **kwargs):
+        super().__init__(**kwargs)
+        self.school_ids = frozenset(school_ids)
+
+    def to_python(self, value) -> set[tuple[int, int, str]]:
+        classes = set()
+        for item in value or ():
+            school, _sep, rest = str(item).partition(":")
+            grade, sep, letter = rest.partition(":")
+            school_id, grade_number = parse_id(school), parse_id(grade)
+            if not (sep and school_id in self.school_ids and grade_number in GRADES):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            classes.add((school_id, grade_number, letter))
+        return classes
+
+
+class ClassBookingForm(forms.Form):
+    """A navigator's class form: ticked `students` (among `students`, those of their schools) and whole `classes`."""
+
+    students = forms.ModelMultipleChoiceField(queryset=Student.objects.none(), required=False)
+    classes = ClassKeysField(required=False)
+
+    def __init__(self, *args, students, school_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = students
+        self.fields["classes"].school_ids = frozenset(school_ids)

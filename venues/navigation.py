@@ -17,6 +17,8 @@ EVENT_ITEMS = [
     NavItem(_("Calendar"), "venues:event_calendar", _schedules),
     # A student's own bookings and a guardian's children's (venues.views.bookings.my_bookings).
     NavItem(_("My bookings"), "venues:my_bookings", lambda r: r.student_id is not None or r.guardian_id is not None),
+    # A navigator's list of their school's students' bookings (venues.views.school_bookings).
+    NavItem(_("Bookings of my students"), "venues:school_bookings", lambda r: bool(r.navigator_school_ids)),
 ]
 
 

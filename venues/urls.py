@@ -6,6 +6,7 @@ from .views import catalog as catalog_views
 from .views import directory as directory_views
 from .views import recommendations as recommendation_views
 from .views import scheduling as scheduling_views
+from .views import school_bookings as school_booking_views
 
 app_name = "venues"
 
@@ -20,6 +21,7 @@ urlpatterns = [
         path("<int:pk>/book-students/", booking_views.event_book_students, name="event_book_students"),
     ])),
     path("bookings/<int:pk>/cancel/", booking_views.booking_cancel_view, name="booking_cancel"),
+    path("school/bookings/", school_booking_views.SchoolBookingListView.as_view(), name="school_bookings"),
     path("my/", include([
         path("bookings/", booking_views.my_bookings, name="my_bookings"),
         path("bookings.ics", booking_views.my_bookings_ics, name="my_bookings_ics"),

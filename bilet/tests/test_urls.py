@@ -2,26 +2,17 @@
 tries them in (it is ordered by traffic, not by app). allauth's and the admin's own patterns live under their
 prefixes (accounts/, admin/), which none of the portal's paths use."""
 
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.urls.converters import IntConverter, StringConverter
 
+from .urlconf import own_patterns
+
 SAMPLES = {IntConverter: 7, StringConverter: "sample"}
-OWN = ("venues:", "regions:", "participants:", "reports:", "bilet:", "home", "healthz", "whoami")
-
-
-def _named_patterns(patterns, namespace="", converters=None):
-    for entry in patterns:
-        found = {**(converters or {}), **entry.pattern.converters}
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _named_patterns(entry.url_patterns, inner, found)
-        elif isinstance(entry, URLPattern) and entry.name and f"{namespace}{entry.name}".startswith(OWN):
-            yield f"{namespace}{entry.name}", entry, found
 
 
 def test_every_named_url_resolves_to_itself():
     checked = []
-    for name, pattern, converters in _named_patterns(get_resolver().url_patterns):
+    for name, pattern, converters in own_patterns():
         kwargs = {key: SAMPLES[type(converter)] for key, converter in converters.items()}
         path = reverse(name, kwargs=kwargs)
         match = resolve(path)

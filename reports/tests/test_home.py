@@ -336,7 +336,8 @@ def test_guardian_reads_a_written_recommendation_from_home(client, rich_world):
     client.force_login(a.guardian.user)
     html = client.get(HOME).content.decode()
     assert f'href="{reverse("venues:recommendation_detail", args=[recommendation.pk])}"' in html
-    assert f'href="{reverse("participants:student_detail", args=[a.sibling.pk])}"' in html
+    # The child's name leads to the child's bookings (the student directory page is a 404 for a parent).
+    assert f'href="{reverse("venues:my_bookings")}?student={a.sibling.pk}"' in html
     assert client.get(reverse("venues:recommendation_detail", args=[recommendation.pk])).status_code == 200
 
 

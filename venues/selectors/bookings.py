@@ -15,6 +15,7 @@ from participants.selectors import bookable_students
 from regions.models import Campaign
 
 from ..models import Booking, Event
+from .events import event_public_list
 
 # Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/bookings.py.
 COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
@@ -34,15 +35,19 @@ def actionable_booking_list(*, user) -> QuerySet[Booking]:
     )
 
 
-def family_student_list(*, user) -> QuerySet[Student]:
-    """The student themself and a guardian's children: whose "my bookings" the user reads."""
+def family_student_list(*, user, student_id: int | None = None) -> QuerySet[Student]:
+    """The student themself and a guardian's children: whose "my bookings" the user reads (only `student_id` of
+    them, when given)."""
     roles = get_roles(user)
     q = Q(pk__in=[])
     if roles.student_id is not None:
         q |= Q(pk=roles.student_id)
     if roles.guardian_id is not None:
         q |= Q(pk__in=Guardianship.objects.filter(guardian_id=roles.guardian_id).values("student_id"))
-    return Student.objects.filter(q, anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
+    students = Student.objects.filter(q, anonymised_at__isnull=True)
+    if student_id is not None:
+        students = students.filter(pk=student_id)
+    return students.order_by("last_name", "first_name", "pk")
 
 
 def with_usage(students: QuerySet[Student], campaign: Campaign | None) -> QuerySet[Student]:
@@ -160,3 +165,75 @@ def navigator_eligible_students(*, user, event: Event) -> QuerySet[Student]:
     if event.mode == Event.Mode.OFFLINE:
         students = students.filter(offline_used__lt=campaign.max_offline_per_student)
     return students.select_related("school").order_by("grade", "class_letter", "last_name", "first_name", "pk")
+
+
+def event_family_booking_list(*, user, event: Event, students) -> QuerySet[Booking]:
+    """The active bookings on `event` of `students` (the user's family, from `family_student_list`), with their
+    places in the queue: what the event page's booking box shows."""
+    return with_queue_position(
+        Booking.objects.filter(event=event, student__in=students, status__in=Booking.ACTIVE)
+    )
+
+
+def family_calendar_booking_list(*, user, students) -> QuerySet[Booking]:
+    """The confirmed bookings of `students` (the user's family) on events not cancelled: the calendar file."""
+    return (
+        Booking.objects.filter(student__in=students, status=Booking.Status.CONFIRMED)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event", "event__venue", "student")
+        .order_by("event__starts_at", "pk")
+    )
+
+
+def navigator_student_list(*, user, ids=None) -> QuerySet[Student]:
+    """The students of the navigator's own schools whom they may book (a tampered id outside them is a 404); only
+    those of `ids` when given, in the class form's order."""
+    students = bookable_students(user=user).filter(school_id__in=get_roles(user).navigator_school_ids)
+    if ids is not None:
+        students = students.filter(pk__in=ids)
+    return students.order_by("grade", "class_letter", "last_name", "first_name", "pk")
+
+
+def class_booking_event_list(*, user) -> QuerySet[Event]:
+    """The events a navigator may book a class onto: published ones they can see."""
+    return event_public_list(user=user).filter(status=Event.Status.PUBLISHED)
+
+
+def queue_positions(*, user, booking_ids) -> dict[int, int]:
+    """{booking id: place in its event's queue} for those of `booking_ids` the user may act on."""
+    return dict(
+        with_queue_position(Booking.objects.filter(pk__in=booking_ids, student__in=bookable_students(user=user).values("pk")))
+        .values_list("pk", "queue_position")
+    )
+
+
+# --- a navigator's list of their students' bookings (issue 12 §17) --------------------------------------------------
+
+
+def _school_students(user) -> QuerySet[Student]:
+    return Student.objects.filter(school_id__in=get_roles(user).navigator_school_ids, anonymised_at__isnull=True)
+
+
+def school_booking_list(*, user) -> QuerySet[Booking]:
+    """The bookings of the students of the navigator's schools (nobody else's: another school's navigator sees none),
+    with what the list shows of each."""
+    return Booking.objects.filter(student__in=_school_students(user).values("pk")).select_related(
+        "event", "event__venue", "event__campaign", "student", "student__school"
+    )
+
+
+def school_class_list(*, user) -> list[tuple[int, str, int, str]]:
+    """The classes of the navigator's schools that have students: (school id, school name, grade, letter)."""
+    return list(
+        _school_students(user)
+        .order_by("school__short_name", "school_id", "grade", "class_letter")
+        .values_list("school_id", "school__short_name", "grade", "class_letter")
+        .distinct()
+    )
+
+
+def school_booked_event_list(*, user) -> QuerySet[Event]:
+    """The events on which the navigator's students have bookings, the latest first."""
+    return Event.objects.filter(
+        pk__in=Booking.objects.filter(student__in=_school_students(user).values("pk")).values("event_id")
+    ).order_by("-starts_at", "pk")

@@ -7,6 +7,7 @@ never holds a booking's locks. A person who is both a guardian of two of the stu
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
@@ -18,40 +19,67 @@ from participants.models import Guardianship, Student
 from ..models import Event
 
 
+@dataclass
+class Reader:
+    """Someone to tell about the bookings of some students: one of those students (`is_student`) or a guardian of some
+    of them (`children`, their names). A person who is both is spoken to as the student."""
+
+    email: str
+    is_student: bool = False
+    children: list[str] = field(default_factory=list)
+
+    def voice(self) -> dict:
+        """What the email templates read to speak to this person: «вы записаны» or «ваш ребёнок … записан»."""
+        return {"is_student": self.is_student, "children": sorted(self.children)}
+
+
+def readers(*, student_ids) -> list[Reader]:
+    """The students and their guardians with an active account, each once (by address, case-insensitively), in a
+    stable order; an anonymised student is nobody's to tell about."""
+    ids = list(student_ids)
+    found: dict[str, Reader] = {}
+
+    def reader(address: str) -> Reader:
+        return found.setdefault(address.lower(), Reader(email=address))
+
+    students = Student.objects.filter(
+        pk__in=ids, user__isnull=False, anonymised_at__isnull=True, user__is_active=True
+    ).values_list("user__email", flat=True)
+    for address in students:
+        if address:
+            reader(address).is_student = True
+    guardianships = Guardianship.objects.filter(
+        student_id__in=ids, student__anonymised_at__isnull=True, guardian__user__is_active=True
+    ).values_list("guardian__user__email", "student__last_name", "student__first_name", "student__middle_name")
+    for address, *name in guardianships:
+        if address:
+            reader(address).children.append(" ".join(part for part in name if part))
+    return sorted(found.values(), key=lambda r: r.email.lower())
+
+
 def recipient_emails(*, student_ids) -> list[str]:
     """The students' and their guardians' addresses, each once (case-insensitively), in a stable order."""
-    ids = list(student_ids)
-    addresses = list(
-        Student.objects.filter(pk__in=ids, user__isnull=False, anonymised_at__isnull=True, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-    addresses += Guardianship.objects.filter(
-        student_id__in=ids, student__anonymised_at__isnull=True, guardian__user__is_active=True
-    ).values_list("guardian__user__email", flat=True)
-    seen: dict[str, str] = {}
-    for address in addresses:
-        if address and address.lower() not in seen:
-            seen[address.lower()] = address
-    return sorted(seen.values(), key=str.lower)
+    return [r.email for r in readers(student_ids=student_ids)]
 
 
 def notify_students(*, student_ids, subject: str, template_name: str, context: dict) -> list[str]:
     """Email `students` and their guardians after the current transaction commits. `context` must be JSON-serialisable
-    (it travels to the worker); returns the addresses that will be written to."""
+    (it travels to the worker); each message adds `reader` (`Reader.voice`), so that it names who is booked in the
+    reader's voice and names no other family's child. Returns the addresses that will be written to."""
     from ..tasks.notifications import send_notification_email
 
-    addresses = recipient_emails(student_ids=student_ids)
-    for address in addresses:
+    told = readers(student_ids=student_ids)
+    for reader in told:
         transaction.on_commit(
             partial(
                 send_notification_email.delay,
-                recipient=address,
+                recipient=reader.email,
                 subject=str(subject),
                 template_name=template_name,
-                context=context,
+                context=context | {"reader": reader.voice()},
             )
         )
-    return addresses
+    return [r.email for r in told]
 
 
 def event_email_context(event: Event) -> dict:

@@ -132,11 +132,16 @@ def test_htmx_refusal_shows_the_reason_in_the_box(client, world):
 # --- POST /bookings/<id>/cancel/ --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["student", "guardian", "navigator"])
-def test_the_student_their_guardian_and_navigator_cancel(client, world, who):
+@pytest.mark.parametrize("who,back_to", [
+    ("student", "venues:my_bookings"),
+    ("guardian", "venues:my_bookings"),
+    ("navigator", "venues:school_bookings"),  # issue 12 §9: each role back to its own list ("my bookings" is 404 to it)
+])
+def test_the_student_their_guardian_and_navigator_cancel(client, world, who, back_to):
     response = login(client, getattr(world.a, who).user).post(reverse("venues:booking_cancel", args=[world.a.booking.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("venues:my_bookings")
+    assert response["Location"] == reverse(back_to)
+    assert client.get(response["Location"]).status_code == 200
     world.a.booking.refresh_from_db()
     assert world.a.booking.status == "cancelled"
     assert messages_of(response) == [f"{world.a.student.full_name}: запись на «{world.a.event.title}» отменена."]

@@ -110,3 +110,46 @@ def test_promotion_email_goes_through_the_real_worker(celery_worker, world):
     for message in messages:
         assert message["Subject"] == "Для вас освободилось место: «Сварка будущего»"
         assert world.a.sibling.full_name in message.get_content()
+
+
+# --- each message in the reader's voice (issue 12 §18) --------------------------------------------------------------
+
+
+def _bodies(world, django_capture_on_commit_callbacks, *, student_ids, template_name, **extra) -> dict[str, str]:
+    context = event_email_context(world.a.event) | extra
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_students(student_ids=student_ids, subject="Тема", template_name=template_name, context=context)
+    return {message.to[0]: message.body for message in mail.outbox}
+
+
+def test_a_changed_event_tells_the_student_they_are_booked_and_the_guardian_which_child(
+    world, django_capture_on_commit_callbacks
+):
+    bodies = _bodies(world, django_capture_on_commit_callbacks, student_ids=[world.a.student.pk],
+                     template_name="venues/email/event_changed.txt", place_changed=True, old_place="старый адрес")
+    title = world.a.event.title
+    assert f"Изменилось мероприятие «{title}», на которое вы записаны." in bodies["student71@test.example"]
+    guardian = bodies["guardian71@test.example"]
+    assert f"Изменилось мероприятие «{title}», на которое записан ваш ребёнок — {world.a.student.full_name}." in guardian
+    assert "вы записаны" not in guardian
+
+
+def test_a_guardian_of_two_booked_children_reads_both_names(world, django_capture_on_commit_callbacks):
+    bodies = _bodies(world, django_capture_on_commit_callbacks, student_ids=[world.a.student.pk, world.a.sibling.pk],
+                     template_name="venues/email/event_cancelled.txt", reason="ремонт")
+    names = ", ".join(sorted([world.a.student.full_name, world.a.sibling.full_name]))
+    assert f"и записи на него ваших детей ({names}) тоже." in bodies["guardian71@test.example"]
+    assert "и ваша запись на него тоже." in bodies["student71@test.example"]
+
+
+def test_a_promotion_names_only_the_readers_own_child(world, django_capture_on_commit_callbacks):
+    """Two families promoted at once: each guardian reads their own child's name, never the other family's."""
+    students = [world.a.sibling, world.a.other_student]
+    bodies = _bodies(world, django_capture_on_commit_callbacks, student_ids=[s.pk for s in students],
+                     template_name="venues/email/waitlist_promoted.txt", students=[s.full_name for s in students])
+    mine, theirs = bodies["guardian71@test.example"], bodies["guardian71b@test.example"]
+    assert f"запись подтверждена для вашего ребёнка — {world.a.sibling.full_name}." in mine
+    assert world.a.other_student.full_name not in mine
+    assert f"запись подтверждена для вашего ребёнка — {world.a.other_student.full_name}." in theirs
+    assert world.a.sibling.full_name not in theirs
+    assert "На мероприятии освободилось место, и оно ваше: вы записаны." in bodies["student71b@test.example"]

@@ -68,9 +68,14 @@ def test_the_student_and_guardian_are_told_once(held, mailoutbox, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         _write(held)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([a.student.user.email, a.guardian.user.email])
-    message = mailoutbox[0]
-    assert message.subject == f"Рекомендация наставника по итогам «{a.event.title}»"
-    assert f"Наставник {a.mentor.full_name} написал рекомендацию для участника {a.student.full_name}" in message.body
+    bodies = {m.to[0]: m.body for m in mailoutbox}
+    assert {m.subject for m in mailoutbox} == {f"Рекомендация наставника по итогам «{a.event.title}»"}
+    # Each in the reader's voice (issue 12 §18).
+    assert f"Наставник {a.mentor.full_name} написал для вас рекомендацию" in bodies[a.student.user.email]
+    assert (
+        f"Наставник {a.mentor.full_name} написал рекомендацию для вашего ребёнка ({a.student.full_name})"
+        in bodies[a.guardian.user.email]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         _write(held, text=TEXT + " Исправлено.")
     assert len(mailoutbox) == 2  # a correction by its author tells nobody again

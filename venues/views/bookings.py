@@ -24,17 +24,22 @@ from participants.selectors import bookable_students
 from regions.selectors import current_campaign
 
 from .. import ics
+from ..forms import ClassBookingForm, StudentToBookForm, class_key
+from ..models import Booking, Event
 from ..selectors.bookings import (
     actionable_booking_list,
+    class_booking_event_list,
+    event_family_booking_list,
     family_booking_list,
+    family_calendar_booking_list,
     family_student_list,
     navigator_eligible_students,
+    navigator_student_list,
     queue_position,
-    with_queue_position,
+    queue_positions,
     with_usage,
 )
-from ..models import Booking, Event
-from ..selectors import event_public_get, event_public_list
+from ..selectors import event_public_get
 from ..services.bookings import (
     BookingError,
     booking_cancel,
@@ -56,12 +61,7 @@ def booking_box_context(*, user, event: Event) -> dict:
     (the button says "waiting list" when the event is full) and, for everyone else, the rule that stops them."""
     roles = get_roles(user)
     students = list(family_student_list(user=user)) if user.is_authenticated else []
-    bookings = {
-        b.student_id: b
-        for b in with_queue_position(
-            Booking.objects.filter(event=event, student__in=students, status__in=Booking.ACTIVE)
-        )
-    }
+    bookings = {b.student_id: b for b in event_family_booking_list(user=user, event=event, students=students)}
     lines = []
     for student in students:
         booking = bookings.get(student.pk)
@@ -91,11 +91,11 @@ def _event_page(pk: int) -> str:
 def _student_to_book(request) -> Student | None:
     """The `student` field when a guardian or navigator books for a child (404 if out of their reach); the user
     themself when a student books; a guardian's only child when there is no choice to make."""
-    raw = request.POST.get("student", "").strip()
-    if raw:
-        if not raw.isdigit():
+    if request.POST.get("student", "").strip():
+        form = StudentToBookForm(request.POST, students=bookable_students(user=request.user))
+        if not form.is_valid():
             raise Http404
-        return get_object_or_404(bookable_students(user=request.user), pk=int(raw))
+        return form.cleaned_data["student"]
     roles = get_roles(request.user)
     if roles.student_id is not None:
         # The user's own record, by key: `booking_create` locks and reads the row (and refuses an erased student
@@ -174,8 +174,17 @@ def booking_cancel_view(request, pk: int):
         return _render_box(request, event)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("venues:my_bookings")
+        target = _bookings_list_of(request.user, booking)
     return redirect(target)
+
+
+def _bookings_list_of(user, booking: Booking) -> str:
+    """The list the user reads this booking in: "my bookings" for their own or their child's, the school's bookings for
+    a navigator's student."""
+    roles = get_roles(user)
+    if roles.navigator_school_ids and not family_student_list(user=user, student_id=booking.student_id).exists():
+        return reverse("venues:school_bookings")
+    return reverse("venues:my_bookings")
 
 
 # --- a navigator books a class ----------------------------------------------------------------------------------------
@@ -187,34 +196,25 @@ def event_book_students(request, pk: int):
     roles = get_roles(request.user)
     if not roles.navigator_school_ids:
         raise Http404
-    event = get_object_or_404(event_public_list(user=request.user).filter(status=Event.Status.PUBLISHED), pk=pk)
+    event = get_object_or_404(class_booking_event_list(user=request.user), pk=pk)
     eligible = list(navigator_eligible_students(user=request.user, event=event))
     context = {"event": event, "selected": set()}
     if request.method == "POST":
-        raw_ids = request.POST.getlist("students")
-        if not all(value.isdigit() for value in raw_ids):
-            raise Http404
-        ids = {int(value) for value in raw_ids}
-        # A ticked class stands for every student of it that the page offered: they are booked like ticked ones.
-        classes = {_class_key_parsed(value, roles.navigator_school_ids) for value in request.POST.getlist("classes")}
-        ids |= {s.pk for s in eligible if _class_of(s) in classes}
-        # Only the navigator's own schools: a tampered id is a 404, like any record out of reach.
-        students = list(
-            bookable_students(user=request.user)
-            .filter(pk__in=ids, school_id__in=roles.navigator_school_ids)
-            .order_by("grade", "class_letter", "last_name", "first_name", "pk")
+        form = ClassBookingForm(
+            request.POST, students=navigator_student_list(user=request.user), school_ids=roles.navigator_school_ids
         )
-        if len(students) != len(ids):
+        # Only the navigator's own schools: a tampered or malformed id is a 404, like any record out of reach.
+        if not form.is_valid():
             raise Http404
+        ids = {s.pk for s in form.cleaned_data["students"]}  # read once, when the form checked them
+        # A ticked class stands for every student of it that the page offered: they are booked like ticked ones.
+        ids |= {s.pk for s in eligible if _class_of(s) in form.cleaned_data["classes"]}
+        students = list(navigator_student_list(user=request.user, ids=ids))
         if not students:
             messages.error(request, _("Tick at least one student or a whole class."))
         else:
             lines = bookings_create_for_students(actor=request.user, event=event, students=students)
-            positions = dict(
-                with_queue_position(
-                    Booking.objects.filter(pk__in=[b.pk for _s, b, _e in lines if b is not None])
-                ).values_list("pk", "queue_position")
-            )
+            positions = queue_positions(user=request.user, booking_ids=[b.pk for _s, b, _e in lines if b is not None])
             context["selected"] = ids
             context["results"] = [
                 {"student": s, "booking": b, "error": e,
@@ -232,27 +232,13 @@ def _class_of(student: Student) -> tuple[int, int, str]:
     return student.school_id, student.grade, student.class_letter
 
 
-def _class_key(school_id: int, grade: int, letter: str) -> str:
-    """The value of a class's checkbox: "<school>:<grade>:<letter>" (the letter may be empty)."""
-    return f"{school_id}:{grade}:{letter}"
-
-
-def _class_key_parsed(value: str, school_ids) -> tuple[int, int, str]:
-    """A class checkbox's value, or 404 if it is malformed or names a school that is not the navigator's."""
-    school, _sep, rest = value.partition(":")
-    grade, sep, letter = rest.partition(":")
-    if not (sep and school.isdigit() and grade.isdigit()) or int(school) not in school_ids:
-        raise Http404
-    return int(school), int(grade), letter
-
-
 def _group_by_class(students: list[Student]) -> list[dict]:
     """The class form's groups, in the students' order (grade, letter, name): one per school class."""
     groups: dict[tuple, dict] = {}
     for student in students:
         key = _class_of(student)
         if key not in groups:
-            groups[key] = {"key": _class_key(*key), "label": student.grade_label, "school": student.school,
+            groups[key] = {"key": class_key(*key), "label": student.grade_label, "school": student.school,
                            "students": []}
         groups[key]["students"].append(student)
     return list(groups.values())
@@ -261,11 +247,28 @@ def _group_by_class(students: list[Student]) -> list[dict]:
 # --- my bookings ------------------------------------------------------------------------------------------------------
 
 
+def with_actions(bookings, now=None) -> None:
+    """Set `cancel_deadline`, `can_cancel` (a confirmed place, before the deadline) and `can_leave` (a waiting one)."""
+    now = now or timezone.now()
+    for booking in bookings:
+        event = booking.event
+        booking.cancel_deadline = event.starts_at - dt.timedelta(hours=event.campaign.cancel_hours_before)
+        booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < booking.cancel_deadline
+        booking.can_leave = booking.status == Booking.Status.WAITLISTED
+
+
 def _family(request) -> list[Student]:
+    """The user's family (themself, their children), or the one child `?student=` names (404 if not theirs)."""
     roles = get_roles(request.user)
     if roles.student_id is None and roles.guardian_id is None:
         raise Http404
-    return list(with_usage(family_student_list(user=request.user), current_campaign()))
+    students = family_student_list(user=request.user)
+    if "student" in request.GET:
+        form = StudentToBookForm(request.GET, students=students)
+        if not form.is_valid() or form.cleaned_data["student"] is None:
+            raise Http404
+        students = family_student_list(user=request.user, student_id=form.cleaned_data["student"].pk)
+    return list(with_usage(students, current_campaign()))
 
 
 @login_required
@@ -274,36 +277,27 @@ def my_bookings(request):
     students = _family(request)
     now = timezone.now()
     by_student = {s.pk: [] for s in students}
-    for booking in family_booking_list(user=request.user, students=students):
-        deadline = booking.event.starts_at - dt.timedelta(hours=booking.event.campaign.cancel_hours_before)
-        booking.cancel_deadline = deadline
-        booking.can_cancel = booking.status == Booking.Status.CONFIRMED and now < deadline
-        booking.can_leave = booking.status == Booking.Status.WAITLISTED
+    bookings = list(family_booking_list(user=request.user, students=students))
+    with_actions(bookings, now)
+    for booking in bookings:
         # An attended practicum whose mentor has not written yet: when the family may expect the recommendation.
         # (A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: hasattr is the check.)
         if booking.status == Booking.Status.ATTENDED and not hasattr(booking, "recommendation"):
             booking.recommendation_due = recommendation_due_at(booking.event)
             booking.recommendation_late = recommendation_overdue(booking.event, now)
         by_student[booking.student_id].append(booking)
-    families = [{"student": s, "bookings": by_student[s.pk]} for s in students]
+    own_id = get_roles(request.user).student_id
+    families = [{"student": s, "bookings": by_student[s.pk], "is_self": s.pk == own_id} for s in students]
     return render(request, "venues/bookings/my_bookings.html", {
-        "campaign": campaign,
-        "families": families,
-        "is_self": get_roles(request.user).student_id,
+        "campaign": campaign, "families": families, "one_child": "student" in request.GET,
     })
 
 
 @login_required
 def my_bookings_ics(request):
     students = _family(request)
-    bookings = (
-        Booking.objects.filter(student__in=students, status=Booking.Status.CONFIRMED)
-        .exclude(event__status=Event.Status.CANCELLED)
-        .select_related("event", "event__venue", "student")
-        .order_by("event__starts_at", "pk")
-    )
     events = []
-    for booking in bookings:
+    for booking in family_calendar_booking_list(user=request.user, students=students):
         event = booking.event
         place = event.address if event.mode == Event.Mode.OFFLINE else event.online_url
         description = "\n".join([
