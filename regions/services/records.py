@@ -7,6 +7,7 @@ recorded once it has happened (not later than today); a training need names a mo
 """
 
 import datetime as dt
+import os
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -17,11 +18,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import Campaign, PromotionMeasure, Region, RegionRecord, TeamTraining, TrainingNeed
+from ..validators import sniff_document_type
 from .errors import RecordError, require_region_editor
 
 PROMOTION_FIELDS = ("campaign", "kind", "held_on", "title", "link", "reach")
 TRAINING_FIELDS = ("campaign", "person_name", "role", "course", "format", "completed_on", "certificate")
 NEED_FIELDS = ("campaign", "topic", "audience", "people_count", "wished_month")
+CERTIFICATE_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 
 
 # --- rules ---------------------------------------------------------------------------------------------------------
@@ -120,8 +123,23 @@ def _set_certificate(record: TeamTraining, value) -> str:
     old = record.certificate.name or ""
     if isinstance(value, FieldFile) and value.name == old:
         return ""  # the form handed back the file already stored
+    if value and not isinstance(value, FieldFile):
+        value.name = _named_by_content(value)
     record.certificate = value or None
     return old
+
+
+def _named_by_content(upload) -> str:
+    """The upload's name with the extension of what it holds (a PNG sent as «scan.pdf» is kept as «scan.png»), so
+    the download is served with the type it really has. Content that is none of the three keeps its name: model
+    validation refuses it."""
+    upload.seek(0)
+    kind = sniff_document_type(upload.read(16))
+    upload.seek(0)
+    if kind is None:
+        return upload.name
+    stem = os.path.splitext(os.path.basename(upload.name))[0] or "certificate"
+    return f"{stem}.{CERTIFICATE_EXTENSIONS[kind]}"
 
 
 def _create(model: type[RegionRecord], *, actor, region: Region, fields: dict, allowed, check) -> RegionRecord:

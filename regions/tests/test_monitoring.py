@@ -312,3 +312,15 @@ def test_monitoring_page_query_count_does_not_grow_with_indicators(client, world
         MonitoringIndicatorFactory(criterion=indicators["plans"].criterion, unit=Unit.PERCENT)
     with django_assert_num_queries(5):
         client.get(URL)
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_the_unit_rules(client, world, indicators):
+    client.force_login(world.operator)
+    url = reverse("admin:regions_monitoringvalue_add")
+    data = {"indicator": indicators["share"].pk, "region": world.a.region.pk, "year": THIS_YEAR, "value": "140"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Процент — это число от 0 до 100." in response.content.decode()
+    assert client.post(url, {**data, "value": "40"}).status_code == 302
+    stored = MonitoringValue.objects.get()
+    assert (stored.value, stored.entered_by) == (Decimal("40"), world.operator)

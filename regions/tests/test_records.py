@@ -569,3 +569,9 @@ def test_list_query_count_is_pinned(client, world, slug, who, django_assert_num_
     factory.create_batch(5, region=world.a.region, campaign=world.campaign)
     with django_assert_num_queries(expected):
         assert len(client.get(url).context["page_obj"].object_list) == 6
+
+
+@pytest.mark.django_db
+def test_a_certificate_is_stored_under_the_type_it_holds(world):
+    training = _training(world, certificate=SimpleUploadedFile("скан.pdf", PNG, content_type="application/pdf"))
+    assert training.certificate.name.endswith(".png")
