@@ -13,6 +13,7 @@ from bilet.widgets import DateInput, MonthInput
 from .models import Campaign, MonitoringIndicator, PromotionMeasure, Region, TeamTraining, TrainingNeed
 from .services import RecordError, monitoring_value_check
 
+
 class CertificateInput(forms.ClearableFileInput):
     """The stored certificate by its name only: the file is served by a scoped view, never by a media URL."""
 

@@ -41,7 +41,8 @@ def indicators(db):
 @pytest.mark.parametrize("unit,value,stored", [
     (Unit.PERCENT, "0", Decimal("0")), (Unit.PERCENT, "100", Decimal("100")), (Unit.PERCENT, "37,5", Decimal("37.5")),
     (Unit.YES_NO, "1", Decimal("1")), (Unit.YES_NO, 0, Decimal("0")),
-    (Unit.PEOPLE, "12", Decimal("12")), (Unit.UNITS, "0", Decimal("0")), (Unit.UNITS, "", None), (Unit.UNITS, None, None),
+    (Unit.PEOPLE, "12", Decimal("12")), (Unit.UNITS, "0", Decimal("0")),
+    (Unit.UNITS, "", None), (Unit.UNITS, None, None),
 ])
 def test_values_accepted_by_unit(unit, value, stored):
     indicator = MonitoringIndicator(pk=1, name="x", unit=unit)
