@@ -3,7 +3,7 @@ that stand for a report figure are computed, never entered."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,10 +71,15 @@ def _write(*, actor, indicator: MonitoringIndicator, region: Region, year: int, 
             current.delete()
         return None
     if current is None:
-        # The unique constraint (indicator, region, year) settles two first entries at once: one insert fails.
-        return MonitoringValue.objects.create(
-            indicator=indicator, region=region, year=year, value=number, entered_by=actor
-        )
+        try:
+            with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
+                return MonitoringValue.objects.create(
+                    indicator=indicator, region=region, year=year, value=number, entered_by=actor
+                )
+        except IntegrityError:
+            # Two first entries at once: the unique constraint (indicator, region, year) let one insert through;
+            # this one becomes an update of that row, under its lock.
+            current = MonitoringValue.objects.select_for_update().get(indicator=indicator, region=region, year=year)
     if current.value != number:
         current.value, current.entered_by = number, actor
         current.save(update_fields=["value", "entered_by", "updated_at"])

@@ -96,7 +96,7 @@ def _delete_file_later(name: str) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _save(record: RegionRecord, *, actor, fields: dict, allowed: tuple[str, ...], check: Callable) -> RegionRecord:
+def _save(record: RegionRecord, *, fields: dict, allowed: tuple[str, ...], check: Callable) -> RegionRecord:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
@@ -145,12 +145,12 @@ def _named_by_content(upload) -> str:
 def _create(model: type[RegionRecord], *, actor, region: Region, fields: dict, allowed, check) -> RegionRecord:
     require_region_editor(actor, region.pk)
     record = model(region=region, created_by=actor)
-    return _save(record, actor=actor, fields=fields, allowed=allowed, check=check)
+    return _save(record, fields=fields, allowed=allowed, check=check)
 
 
 def _update(record: RegionRecord, *, actor, fields: dict, allowed, check) -> RegionRecord:
     require_region_editor(actor, record.region_id)
-    return _save(record, actor=actor, fields=fields, allowed=allowed, check=check)
+    return _save(record, fields=fields, allowed=allowed, check=check)
 
 
 def _delete(record: RegionRecord, *, actor) -> None:

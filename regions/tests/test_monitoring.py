@@ -158,6 +158,28 @@ def test_values_set_is_all_or_nothing_and_counts_changes(world, indicators):
     }
 
 
+
+@pytest.mark.django_db
+def test_a_concurrent_first_entry_becomes_an_update(world, indicators, monkeypatch):
+    """Another coordinator's first entry lands between our look-up and our insert: ours updates that row."""
+    from django.db.models import QuerySet
+
+    plans, region = indicators["plans"], world.a.region
+    MonitoringValue.objects.create(indicator=plans, region=region, year=THIS_YEAR, value=1)
+    real_first, missed = QuerySet.first, []
+
+    def first_not_yet_visible(self):
+        if self.model is MonitoringValue and not missed:
+            missed.append(True)
+            return None
+        return real_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", first_not_yet_visible)
+    stored = monitoring_value_set(actor=world.a.coordinator.user, indicator=plans, region=region, year=THIS_YEAR,
+                                  value="5")
+    assert missed and stored.value == 5
+    assert MonitoringValue.objects.get().value == 5
+
 # --- monitoring_rows: the seam the monitoring report fills --------------------------------------------------------
 
 
