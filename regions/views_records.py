@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from bilet.lists import DirectoryListView, region_roles, roles_required
 from bilet.roles import get_roles
+from bilet.widgets import DateInput
 
 from .filters import PlaceFilterSet, region_filter
 from .forms import PromotionMeasureForm, RecordForm, TeamTrainingForm, TrainingNeedForm, record_initial
@@ -101,15 +102,25 @@ def _campaign_filter():
     return django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=gettext_lazy("Campaign"))
 
 
+def _date_range(field_name: str):
+    """«from date» and «to date» on the record's date, so a report's figure can link to the records it counts
+    (those of the campaign dated up to the end of the period)."""
+    return tuple(
+        django_filters.DateFilter(field_name=field_name, lookup_expr=lookup, label=label, widget=DateInput())
+        for lookup, label in (("gte", gettext_lazy("from date")), ("lte", gettext_lazy("to date")))
+    )
+
+
 class PromotionFilterSet(PlaceFilterSet):
     search_fields = ("title", "link")
     region = region_filter()
     campaign = _campaign_filter()
     kind = django_filters.ChoiceFilter(choices=PromotionMeasure.Kind.choices, label=gettext_lazy("Kind"))
+    since, until = _date_range("held_on")
 
     class Meta:
         model = PromotionMeasure
-        fields = ["q", "region", "campaign", "kind"]
+        fields = ["q", "region", "campaign", "kind", "since", "until"]
 
 
 class TrainingFilterSet(PlaceFilterSet):
@@ -118,10 +129,11 @@ class TrainingFilterSet(PlaceFilterSet):
     campaign = _campaign_filter()
     role = django_filters.ChoiceFilter(choices=TeamRole.choices, label=gettext_lazy("Role"))
     format = django_filters.ChoiceFilter(choices=TeamTraining.Format.choices, label=gettext_lazy("Format"))
+    since, until = _date_range("completed_on")
 
     class Meta:
         model = TeamTraining
-        fields = ["q", "region", "campaign", "role", "format"]
+        fields = ["q", "region", "campaign", "role", "format", "since", "until"]
 
 
 class NeedFilterSet(PlaceFilterSet):
@@ -129,10 +141,11 @@ class NeedFilterSet(PlaceFilterSet):
     region = region_filter()
     campaign = _campaign_filter()
     audience = django_filters.ChoiceFilter(choices=TeamRole.choices, label=gettext_lazy("Audience"))
+    since, until = _date_range("wished_month")
 
     class Meta:
         model = TrainingNeed
-        fields = ["q", "region", "campaign", "audience"]
+        fields = ["q", "region", "campaign", "audience", "since", "until"]
 
 
 class RecordListView(DirectoryListView):

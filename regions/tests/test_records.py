@@ -575,3 +575,17 @@ def test_list_query_count_is_pinned(client, world, slug, who, django_assert_num_
 def test_a_certificate_is_stored_under_the_type_it_holds(world):
     training = _training(world, certificate=SimpleUploadedFile("скан.pdf", PNG, content_type="application/pdf"))
     assert training.certificate.name.endswith(".png")
+
+
+@pytest.mark.django_db
+def test_list_filters_by_dates_for_a_figures_drill_down(client, world):
+    early = PromotionMeasureFactory(region=world.a.region, campaign=world.campaign,
+                                    held_on=today() - dt.timedelta(days=40))
+    late = PromotionMeasureFactory(region=world.a.region, campaign=world.campaign, held_on=today())
+    client.force_login(world.a.coordinator.user)
+    url = reverse("regions:promotion_list")
+    until = (today() - dt.timedelta(days=1)).isoformat()
+    assert [r.pk for r in client.get(url, {"until": until}).context["page_obj"].object_list] == [early.pk]
+    assert [r.pk for r in client.get(url, {"since": until}).context["page_obj"].object_list] == [late.pk]
+    response = client.get(url, {"until": "не дата"})
+    assert response.context["listing"].problems  # a date that is not one is reported, not applied
