@@ -31,6 +31,7 @@ from participants.services.diagnostics import diagnostic_answers_save, diagnosti
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
+from .demo_records import ensure_monitoring_indicators, ensure_region_records
 from .reference_data import ensure_campaign, ensure_competencies, person
 
 DEMO_DOMAIN = "demo.bilet.local"
@@ -160,6 +161,7 @@ class DemoBuilder:
         install_diagnostic_bank(apps.get_model)
         self.user("operator", ("Орлова", "Наталья", "Петровна"), "operator", is_staff=True,
                              is_superuser=True)
+        ensure_monitoring_indicators()
         regions = [self.region(spec) for spec in REGIONS]
         curator_user = self.user("curator", ("Белов", "Андрей", "Игоревич"), "curator", REGIONS[0]["name"])
         curator, _created = Curator.objects.get_or_create(user=curator_user)
@@ -174,6 +176,7 @@ class DemoBuilder:
         )
         names, organisation, position = spec["coordinator"]
         coordinator_user = self.user(f"coordinator{code}", names, "coordinator", name)
+        ensure_region_records(region=region, campaign=self.campaign, coordinator=coordinator_user)
         Coordinator.objects.update_or_create(
             user=coordinator_user, region=region,
             defaults={"organisation": organisation, "position": position,

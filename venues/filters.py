@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bilet.ids import parse_id
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
+from bilet.widgets import DateInput
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter
 from regions.models import Competency, Municipality, Nosology, Region
 
-from .forms import GRADE_CHOICES, DateInput, class_key
+from .forms import GRADE_CHOICES, class_key
 from .models import Booking, Event, Mentor, Venue, VenueCampaign
 from .selectors import current_assignment, venue_list
 from .selectors.bookings import school_booked_event_list, school_class_list
