@@ -210,8 +210,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
-# Links typed without a scheme (a promotion measure's post) are https, as Django 6 will assume.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 USE_THOUSAND_SEPARATOR = True
 
 # --- Static and media ---------------------------------------------------------------------------------------------
