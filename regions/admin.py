@@ -223,6 +223,8 @@ class PromotionMeasureAdmin(RegionRecordAdmin):
     search_fields = ("title", "link")
     date_hierarchy = "held_on"
     ordering = ("-held_on",)
+    # A link typed without a scheme is https (Django 6's default; the portal's form does the same).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(TeamTraining)
