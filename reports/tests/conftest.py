@@ -16,7 +16,7 @@ import pytest
 
 from participants.models import Consent, DiagnosticResult, Navigator, Student
 from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
-from regions.models import Appeal, Campaign, CampaignStage, RegionTarget
+from regions.models import Appeal, Campaign, CampaignStage, PromotionMeasure, TeamTraining, TrainingNeed
 from regions.tests.factories import CampaignFactory, RegionTargetFactory, UserFactory, nosology
 from venues.models import Booking, Event
 from venues.tests.factories import BookingFactory, EventFactory, MentorFactory
@@ -44,7 +44,7 @@ def _nosology(hearing_online):
 
 
 TARGETS = {"target_students": 100, "target_navigators": 10, "target_diagnostics": 50, "target_trials": 20}
-RECORDS_ZERO = {"promotion_measures": 0, "team_trainings": 0, "training_needs": 0, "media_files": 0}
+NOVEMBER_RECORDS = {"promotion_measures": 2, "team_trainings": 1, "training_needs": 1, "media_files": 0}
 
 NOVEMBER = {
     "students_registered": 6, "diagnostics_completed": 2,
@@ -53,7 +53,7 @@ NOVEMBER = {
     "participants_disabled": 1, "participants_by_nosology": _nosology(1),
     "events_held": 4, "mentors_active": 2, "venues_active": 2,
     "navigators": 2, "navigators_at_quota": 1, "consents_active": 5,
-    **TARGETS, **RECORDS_ZERO, "appeals": 1,
+    **TARGETS, **NOVEMBER_RECORDS, "appeals": 1,
 }
 NOVEMBER_PERIOD = {
     "students_registered": 3, "diagnostics_completed": 1,
@@ -61,7 +61,8 @@ NOVEMBER_PERIOD = {
     "participants_offline": 0, "participants_online": 4, "participations": 5,
     "participants_disabled": 1, "participants_by_nosology": _nosology(1),
     "events_held": 3, "mentors_active": 2, "venues_active": 2,
-    "navigators": 0, **RECORDS_ZERO, "appeals": 1,
+    "navigators": 0, "promotion_measures": 1, "team_trainings": 1, "training_needs": 1, "media_files": 0,
+    "appeals": 1,
 }
 CAMPAIGN = {
     "students_registered": 7, "diagnostics_completed": 3,
@@ -70,7 +71,7 @@ CAMPAIGN = {
     "participants_disabled": 1, "participants_by_nosology": _nosology(1),
     "events_held": 5, "mentors_active": 2, "venues_active": 2,
     "navigators": 3, "navigators_at_quota": 2, "consents_active": 5,
-    **TARGETS, **RECORDS_ZERO, "appeals": 2,
+    **TARGETS, "promotion_measures": 3, "team_trainings": 1, "training_needs": 2, "media_files": 0, "appeals": 2,
 }
 # The campaign report's period is the campaign itself: every student, navigator and event here falls within it.
 CAMPAIGN_PERIOD = {code: value for code, value in CAMPAIGN.items()
@@ -101,6 +102,22 @@ def _attend(student, event, status=Booking.Status.ATTENDED):
 def _diagnostics(student, *times):
     for stage, completed_at in enumerate(times, start=1):
         DiagnosticResult.objects.create(student=student, stage=stage, completed_at=completed_at, result="")
+
+
+def _records(region, campaign, other_campaign):
+    """Promotion: 10 Oct, 5 Nov, 3 Dec, and one of another campaign; training: 20 Nov, and 15 Aug before the campaign;
+    needs: entered in November and on 2 December."""
+    for held_on, of in ((dt.date(2026, 10, 10), campaign), (dt.date(2026, 11, 5), campaign),
+                        (dt.date(2026, 12, 3), campaign), (dt.date(2026, 11, 6), other_campaign)):
+        PromotionMeasure.objects.create(region=region, campaign=of, kind="publication", held_on=held_on,
+                                        title=f"=Статья {held_on}", reach=1500)
+    for completed_on in (dt.date(2026, 11, 20), dt.date(2026, 8, 15)):
+        TeamTraining.objects.create(region=region, campaign=campaign, person_name="Петрова Ольга", role="teacher",
+                                    course="Навигатор профориентации", format="course", completed_on=completed_on)
+    for created_at in (NOV, at(12, 2)):
+        need = TrainingNeed.objects.create(region=region, campaign=campaign, topic="Работа с ОВЗ", audience="teacher",
+                                           people_count=12, wished_month=dt.date(2027, 2, 1))
+        TrainingNeed.objects.filter(pk=need.pk).update(created_at=created_at)
 
 
 @pytest.fixture
@@ -161,6 +178,7 @@ def known(world):
     for received_at in (at(8, 20), at(11, 3), at(12, 2)):
         Appeal.objects.create(region=a.region, author_name="Заявитель", subject="Вопрос", text="…",
                               received_at=received_at, due_on=received_at.date() + dt.timedelta(days=30))
+    _records(a.region, campaign, other_campaign)
     return SimpleNamespace(
         world=world, campaign=campaign, region=a.region, other_region=b.region, period=dt.date(2026, 11, 1),
         school1=school1, school2=school2, n1=n1, n2=n2, n3=n3, m1=m1, m2=m2, v1=v1, v2=v2,
