@@ -55,8 +55,10 @@ def validate(*, report_type: str, campaign: Campaign | None, region: Region | No
         )
     if campaign is None:
         raise ValueError(_("No campaign: choose one (there is no current campaign)."))
-    if report_type in ("monthly", "campaign") and region is None:
-        raise ValueError(_("The %(type)s report needs a region.") % {"type": report_type})
+    if report_type == "monthly" and region is None:
+        raise ValueError(_("The monthly report needs a region (its code, e.g. 71)."))
+    if report_type == "campaign" and region is None:
+        raise ValueError(_("The campaign report needs a region (its code, e.g. 71)."))
     if report_type == "monthly" and period is None:
         raise ValueError(_("The monthly report needs a month (YYYY-MM)."))
 
