@@ -22,6 +22,7 @@ from .definitions import (
     SOURCES,
     TARGETS,
     FigureDef,
+    Source,
     Window,
 )
 
@@ -59,8 +60,8 @@ def _count(d: FigureDef, extra: Q | None = None):
     return Count(d.distinct or "pk", distinct=bool(d.distinct), filter=condition)
 
 
-def _aggregates(source_key: str, window: Window) -> dict:
-    period = SOURCES[source_key].period(window)
+def _aggregates(source_key: str, window: Window, source: Source | None = None) -> dict:
+    period = (source or SOURCES[source_key]).period(window)
     aggregates = {}
     for i, d in enumerate(FIGURES):
         if d.source != source_key:
@@ -120,12 +121,14 @@ def grouped_values(window: Window, *, by: dict[str, str], region=None, region_id
     result: dict = {}
     for key, path in by.items():
         source = SOURCES[key]
+        if region_ids is not None and source.scan is not None:
+            source = source.scan
         rows = source.rows(window).order_by()
         if region is not None:
             rows = rows.filter(**{source.region_path: region})
         if region_ids is not None:
             rows = rows.filter(**{f"{source.region_path}__in": region_ids})
-        for row in rows.values(path).annotate(**_aggregates(key, window)):
+        for row in rows.values(path).annotate(**_aggregates(key, window, source)):
             _store(result.setdefault(row[path], _empty()), row)
     return result
 
