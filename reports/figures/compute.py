@@ -145,3 +145,18 @@ def regions_values(window: Window, region_ids) -> dict[int, FigureValues]:
 def finish_group(values: FigureValues | None) -> FigureValues:
     """A group's (a school's, a municipality's) figures in the order of CODES, without targets."""
     return _finish(values or _empty(), None)
+
+
+def sum_values(parts: list[FigureValues]) -> FigureValues:
+    """The figures of a whole made of disjoint parts (a municipality of its schools): each figure summed."""
+    total = finish_group(None)
+    for part in parts:
+        for mine, theirs in ((total.figures, part.figures), (total.period_figures, part.period_figures)):
+            for code, value in theirs.items():
+                if isinstance(value, dict):
+                    for nosology, modes in value.items():
+                        for mode, n in modes.items():
+                            mine[code][nosology][mode] += n
+                else:
+                    mine[code] += value
+    return total
