@@ -1,5 +1,6 @@
-
+from django.urls import include, path
 
 app_name = "reports"
 
 urlpatterns: list = []
+urlpatterns += [path("", include("reports.urls_figures"))]  # the figures' pages: reports/urls_figures.py
