@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .xlsx import DATE, Column, Sheet, safe_text, workbook_bytes
+from bilet.exports import safe_cell
+
+from .xlsx import DATE, Column, Sheet, workbook_bytes
 
 ANONYMISED = gettext_lazy("(personal data removed)")
 
@@ -112,7 +114,7 @@ def csv_lines(rows) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(headers(rows))
     for row in table_rows(rows, chunked=True):
         yield writer.writerow([
-            formats.date_format(c, "d.m.Y") if hasattr(c, "strftime") else safe_text(c) if isinstance(c, str) else c
+            formats.date_format(c, "d.m.Y") if hasattr(c, "strftime") else safe_cell(c)
             for c in row
         ])
 

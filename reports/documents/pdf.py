@@ -15,7 +15,10 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML  # imported when a PDF is built: it loads pango and cairo
+    from weasyprint import (  # imported when a PDF is built: it loads pango and cairo
+        CSS,
+        HTML,
+    )
 
     context = {**context, "font_dir": FONT_DIR}
     html = render_to_string(template, context)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from copy import copy
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -14,19 +14,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bilet.exports import safe_cell
+
 INTEGER = "#,##0"
 PERCENT = "0.0%"
 DATE = "DD.MM.YYYY"
-
-# A spreadsheet runs a text that starts with one of these as a formula (OWASP "CSV injection"); names and titles are
-# typed by people, so such a text gets a leading apostrophe. The same rule as participants/exports.py; to be unified
-# with bilet/exports.py once it lands.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
 
 @dataclass(frozen=True)
 class Column:
@@ -44,11 +36,11 @@ class Sheet:
 
 def _cell_value(value):
     if isinstance(value, str):
-        return safe_text(value)
+        return safe_cell(value)
     if isinstance(value, bool):
         return "да" if value else "нет"
     if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime)):
-        return safe_text(str(value))
+        return safe_cell(str(value))
     return value
 
 
