@@ -32,3 +32,7 @@ if os.environ.get("CELERY_TASK_ALWAYS_EAGER") in {"0", "false"}:
 if os.environ.get("TEST_EMAIL_FILE_PATH"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
+
+# Reports: a pause after each progress step of a build (seconds), so a test can watch the progress bar move or kill
+# the worker midway. Never set outside the tests.
+REPORTS_TEST_STEP_DELAY = float(os.environ.get("REPORTS_TEST_STEP_DELAY", "0"))
