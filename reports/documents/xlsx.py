@@ -1,0 +1,92 @@
+"""A report's XLSX: one sheet per section, each with a frozen bold header, an autofilter, number formats and column
+widths — written in openpyxl's write-only mode, row by row, so a region's long lists never sit in memory as cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+INTEGER = "#,##0"
+PERCENT = "0.0%"
+DATE = "DD.MM.YYYY"
+
+# A spreadsheet runs a text that starts with one of these as a formula (OWASP "CSV injection"); names and titles are
+# typed by people, so such a text gets a leading apostrophe. The same rule as participants/exports.py; to be unified
+# with bilet/exports.py once it lands.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float = 14
+    number_format: str | None = None  # INTEGER, PERCENT, DATE; text when None
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: Iterable[list]
+
+
+def _cell_value(value):
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime)):
+        return safe_text(str(value))
+    return value
+
+
+def write_sheet(workbook: Workbook, sheet: Sheet) -> int:
+    """Append one sheet; returns the number of data rows written."""
+    ws = workbook.create_sheet(title=sheet.title[:31])
+    for i, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, value=str(column.header))
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    ws.append(header)
+    formats = [c.number_format for c in sheet.columns]
+    count = 0
+    for row in sheet.rows:
+        cells = []
+        for value, number_format in zip(row, formats, strict=False):
+            value = _cell_value(value)
+            if number_format is not None and value is not None and not isinstance(value, str):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)
+        count += 1
+    last = get_column_letter(len(sheet.columns))
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
+    return count
+
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        write_sheet(workbook, sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
