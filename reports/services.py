@@ -153,9 +153,19 @@ def _default_renderer():
     return render_report
 
 
+# The renderer's stages (reports.building.render_report) as the progress bar names them.
+STAGE_LABELS = {
+    "figures": _("computing the figures"),
+    "pdf": _("writing the PDF"),
+    "xlsx": _("writing the XLSX"),
+}
+
+
 def _set_progress(report_id: int, stage: str, percent: int) -> None:
-    # Outside any transaction and by UPDATE: the page that polls sees each stage as soon as it is written.
-    Report.objects.filter(pk=report_id).update(progress_stage=str(stage)[:100], progress_percent=max(0, min(percent, 99)))
+    # Outside any transaction and by UPDATE: the page that polls sees each stage as soon as it is written. 100 % is
+    # the report's once its files are stored.
+    label = str(STAGE_LABELS.get(stage, stage))[:100]
+    Report.objects.filter(pk=report_id).update(progress_stage=label, progress_percent=max(0, min(percent, 99)))
     delay = getattr(settings, "REPORTS_TEST_STEP_DELAY", 0)
     if delay:  # test settings only: slows a build so that a test can watch it, or kill its worker, midway
         time.sleep(delay)
