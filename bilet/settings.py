@@ -244,6 +244,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)}
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 58 * 60
+# The queue of the report builds ("" = the default queue). Builds take minutes: production may give them workers of
+# their own (`celery -A bilet worker -Q reports`) so that emails never wait behind them.
+REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
 # Where links in emails point (the emails are sent by workers, which have no request to build an address from).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 

@@ -61,8 +61,9 @@ def build_report_task(self, report_id: int) -> str:
 def report_enqueue(report: Report) -> None:
     """Queue the report's build once the transaction that created the report commits (the worker must see it), under
     the task id the service gave the report."""
+    options = {"queue": settings.REPORTS_BUILD_QUEUE} if settings.REPORTS_BUILD_QUEUE else {}
     transaction.on_commit(
-        partial(build_report_task.apply_async, args=[report.pk], task_id=report.celery_task_id or None)
+        partial(build_report_task.apply_async, args=[report.pk], task_id=report.celery_task_id or None, **options)
     )
 
 
