@@ -12,12 +12,18 @@ from .models import (
     Competency,
     Coordinator,
     Curator,
+    MonitoringCriterion,
+    MonitoringIndicator,
+    MonitoringValue,
     Municipality,
     Nosology,
+    PromotionMeasure,
     Region,
     RegionTarget,
     RoadmapItem,
     School,
+    TeamTraining,
+    TrainingNeed,
 )
 
 
@@ -190,3 +196,80 @@ class AppealAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region", "answered_by")
     date_hierarchy = "received_at"
     ordering = ("-received_at",)
+
+
+# --- The coordinator's records (issue 13 §1): kept through the portal's pages; editable here by operator staff ------
+
+
+class RegionRecordAdmin(admin.ModelAdmin):
+    list_select_related = ("region", "campaign")
+    autocomplete_fields = ("region",)
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PromotionMeasure)
+class PromotionMeasureAdmin(RegionRecordAdmin):
+    list_display = ("title", "kind", "held_on", "reach", "region", "campaign")
+    list_filter = ("kind", "campaign", "region")
+    search_fields = ("title", "link")
+    date_hierarchy = "held_on"
+    ordering = ("-held_on",)
+
+
+@admin.register(TeamTraining)
+class TeamTrainingAdmin(RegionRecordAdmin):
+    list_display = ("person_name", "role", "course", "format", "completed_on", "region", "campaign")
+    list_filter = ("role", "format", "campaign", "region")
+    search_fields = ("person_name", "course")
+    date_hierarchy = "completed_on"
+    ordering = ("-completed_on",)
+
+
+@admin.register(TrainingNeed)
+class TrainingNeedAdmin(RegionRecordAdmin):
+    list_display = ("topic", "audience", "people_count", "wished_month", "region", "campaign")
+    list_filter = ("audience", "campaign", "region")
+    search_fields = ("topic",)
+    ordering = ("wished_month",)
+
+
+class MonitoringIndicatorInline(admin.TabularInline):
+    model = MonitoringIndicator
+    extra = 0
+    fields = ("order", "name", "unit", "figure_code", "active")
+    ordering = ("order", "pk")
+
+
+@admin.register(MonitoringCriterion)
+class MonitoringCriterionAdmin(admin.ModelAdmin):
+    """Operator staff define the criteria and their indicators (seed 004); coordinators enter the values."""
+
+    list_display = ("title", "order")
+    search_fields = ("title",)
+    ordering = ("order", "pk")
+    inlines = [MonitoringIndicatorInline]
+
+
+@admin.register(MonitoringIndicator)
+class MonitoringIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "criterion", "unit", "figure_code", "order", "active")
+    list_filter = ("active", "unit", "criterion")
+    list_select_related = ("criterion",)
+    search_fields = ("name", "criterion__title")
+    ordering = ("criterion__order", "criterion", "order", "pk")
+
+
+@admin.register(MonitoringValue)
+class MonitoringValueAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "region", "year", "value", "entered_by", "updated_at")
+    list_filter = ("year", "region")
+    list_select_related = ("indicator", "region", "entered_by")
+    search_fields = ("indicator__name", "region__name")
+    autocomplete_fields = ("region",)
+    readonly_fields = ("entered_by", "updated_at")
+    ordering = ("region__name", "-year", "indicator")

@@ -15,11 +15,12 @@ from regions.models import Campaign, Region
 
 from .documents import charts
 from .documents.pdf import render_pdf
-from .documents.sheets import national_sheets, region_sheets
+from .documents.sheets import monitoring_sheets, national_sheets, region_sheets
 from .documents.xlsx import workbook_bytes
 from .figures.compute import CODES, PERIOD_CODES
 from .figures.definitions import MODE_CODES, NOSOLOGY_CODES
 from .figures.labels import FIGURE_LABELS, NOSOLOGY_LABELS, REPORT_TITLES
+from .figures.monitoring import MonitoringReport, monitoring_report
 from .figures.report_types import (
     NationalReport,
     RegionReport,
@@ -54,8 +55,10 @@ def validate(*, report_type: str, campaign: Campaign | None, region: Region | No
         )
     if campaign is None:
         raise ValueError(_("No campaign: choose one (there is no current campaign)."))
-    if report_type in ("monthly", "campaign") and region is None:
-        raise ValueError(_("The %(type)s report needs a region.") % {"type": report_type})
+    if report_type == "monthly" and region is None:
+        raise ValueError(_("The monthly report needs a region (its code, e.g. 71)."))
+    if report_type == "campaign" and region is None:
+        raise ValueError(_("The campaign report needs a region (its code, e.g. 71)."))
     if report_type == "monthly" and period is None:
         raise ValueError(_("The monthly report needs a month (YYYY-MM)."))
 
@@ -69,8 +72,6 @@ def build_figures(*, report_type: str, campaign: Campaign, region: Region | None
     if report_type == "campaign":
         return campaign_report(campaign=campaign, region=region)
     if report_type == "monitoring":
-        from .figures.monitoring import monitoring_report
-
         return monitoring_report(campaign=campaign, region=region, regions=regions)
     if regions is None:
         regions = Region.objects.all()
@@ -81,6 +82,9 @@ def figures_json(report) -> tuple[dict, dict]:
     """`figures` and `period_figures` as build_report prints them."""
     if isinstance(report, RegionReport):
         return report.values.figures, report.values.period_figures
+    if isinstance(report, MonitoringReport) and report.region is not None:
+        values = report.regions[0].values
+        return values.figures, values.period_figures
     return (
         {row.region.code: row.values.figures for row in report.rows},
         {row.region.code: row.values.period_figures for row in report.rows},
@@ -102,7 +106,9 @@ def period_text(report) -> str:
 
 def chart_uris(report) -> list[str]:
     """The charts of a report as <img> sources: the page and the PDF show the same ones."""
-    if isinstance(report, NationalReport):
+    if isinstance(report, MonitoringReport):
+        svgs = []
+    elif isinstance(report, NationalReport):
         svgs = [charts.regions_chart([(r.region.name, r.share) for r in report.rows])]
     else:
         svgs = [
@@ -158,9 +164,17 @@ def document_context(report, *, author: str = "") -> dict:
     if isinstance(report, RegionReport):
         context |= {"figure_rows": figure_rows(report.values), "nosology_rows": nosology_rows(report.values),
                     "target_rows": target_rows(report)}
-    else:
+    elif isinstance(report, NationalReport):
         context["expected_percent"] = round(100 * report.expected_share)
     return context
+
+
+# report class → (PDF template, XLSX sheets)
+DOCUMENTS = {
+    RegionReport: ("reports/pdf/region.html", region_sheets),
+    NationalReport: ("reports/pdf/national.html", national_sheets),
+    MonitoringReport: ("reports/pdf/monitoring.html", monitoring_sheets),
+}
 
 
 def render_report(*, report_type: str, campaign: Campaign, region: Region | None = None, period: dt.date | None = None,
@@ -176,11 +190,10 @@ def render_report(*, report_type: str, campaign: Campaign, region: Region | None
         figures, period_figures = figures_json(report)
         progress("pdf", 30)
         context = document_context(report, author=author)
-        template = "reports/pdf/region.html" if isinstance(report, RegionReport) else f"reports/pdf/{report_type}.html"
+        template, sheets = DOCUMENTS[type(report)]
         pdf = render_pdf(template, context)
         progress("xlsx", 70)
-        sheets = region_sheets(report) if isinstance(report, RegionReport) else national_sheets(report)
-        xlsx = workbook_bytes(sheets)
+        xlsx = workbook_bytes(sheets(report))
         progress("xlsx", 100)
     return RenderedReport(
         report_type=report_type,

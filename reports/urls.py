@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,3 +14,4 @@ urlpatterns: list = [
     path("reports/<int:pk>/send/", views.report_send, name="report_send"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
 ]
+urlpatterns += [path("", include("reports.urls_figures"))]  # the figures' pages: reports/urls_figures.py

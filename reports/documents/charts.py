@@ -98,6 +98,7 @@ def regions_chart(rows: list[tuple[str, float | None]]) -> str | None:
         return None
     chart = pygal.HorizontalBar(**_config(
         title=_("Share of targets met, %"), show_legend=False, height=110 + 22 * len(rows), print_values=False,
+        range=(0, 100),
     ))
     chart.x_labels = [name for name, _share in reversed(rows)]
     chart.add(_("share"), [round(100 * share, 1) for _name, share in reversed(rows)])

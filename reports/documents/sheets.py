@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from reports.figures.compute import CODES, PERIOD_CODES
 from reports.figures.definitions import MODE_CODES, NOSOLOGY_CODES
 from reports.figures.labels import FIGURE_LABELS, NOSOLOGY_LABELS
+from reports.figures.monitoring import MonitoringReport
 from reports.figures.report_types import NationalReport, RegionReport
 
 from .records import record_sheets
@@ -116,3 +117,28 @@ def national_sheets(report: NationalReport) -> list[Sheet]:
     legend = Sheet(_("Legend"), [Column(_("Code"), 26), Column(_("Figure"), 60)],
                    ([code, str(FIGURE_LABELS[code])] for code in CODES))
     return [Sheet(_("Regions"), columns, rows()), legend, _stages_sheet(report.stages)]
+
+
+def _yes_no(row, value):
+    if value is None or row.unit != "yes_no":
+        return value
+    return _("yes") if value else _("no")
+
+
+def monitoring_sheets(report: MonitoringReport) -> list[Sheet]:
+    columns = [
+        Column(_("Region code"), 10), Column(_("Region"), 30), Column(_("Criterion"), 40), Column(_("Indicator"), 50),
+        Column(_("Unit"), 10), Column(_("Figure code"), 22),
+        Column(str(report.year), 14, "#,##0.##"), Column(str(report.year - 1), 14, "#,##0.##"),
+    ]
+
+    def rows():
+        for r in report.regions:
+            for row in r.indicators:
+                yield [r.region.code, r.region.name, row.criterion, row.indicator, row.unit_label, row.figure_code,
+                       _yes_no(row, row.this_year), _yes_no(row, row.last_year)]
+
+    sheets = [Sheet(_("Monitoring"), columns, rows())]
+    if report.region is not None:
+        sheets.append(_figures_sheet(report.regions[0].values))
+    return sheets

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from participants.models import Consent, DiagnosticResult, Navigator, Student
-from regions.models import Appeal, Campaign, Nosology, RegionTarget
+from regions.models import Appeal, Campaign, Nosology, PromotionMeasure, RegionTarget, TeamTraining, TrainingNeed
 from regions.quotas import DEFAULT_STUDENTS_PER_NAVIGATOR
 from venues.models import Booking, Event
 
@@ -133,6 +133,24 @@ def _appeals(w: Window) -> QuerySet:
     return Appeal.objects.filter(received_at__gte=w.campaign_start, received_at__lt=w.end)
 
 
+# The records a coordinator keeps (issue 13 §1) count for their campaign when dated from its first day to `D`. A
+# training need is dated when it is entered (its wished month lies ahead by nature).
+def _promotion(w: Window) -> QuerySet:
+    return PromotionMeasure.objects.filter(
+        campaign=w.campaign, held_on__gte=w.campaign.starts_on, held_on__lte=w.last_day
+    )
+
+
+def _trainings(w: Window) -> QuerySet:
+    return TeamTraining.objects.filter(
+        campaign=w.campaign, completed_on__gte=w.campaign.starts_on, completed_on__lte=w.last_day
+    )
+
+
+def _needs(w: Window) -> QuerySet:
+    return TrainingNeed.objects.filter(campaign=w.campaign, created_at__gte=w.campaign_start, created_at__lt=w.end)
+
+
 SOURCES: dict[str, Source] = {
     "students": Source(_students, "region", lambda w: Q(created_at__gte=w.start)),
     "diagnosed": Source(_diagnosed, "region", lambda w: Q(last_stage_at__gte=w.start)),
@@ -140,6 +158,9 @@ SOURCES: dict[str, Source] = {
     "held": Source(_held, "region", lambda w: Q(ends_at__gte=w.start)),
     "navigators": Source(_navigators, "region", lambda w: Q(created_at__gte=w.start)),
     "consents": Source(_consents, "student__region", lambda w: Q(given_at__gte=w.start)),
+    "promotion": Source(_promotion, "region", lambda w: Q(held_on__gte=w.first_day)),
+    "trainings": Source(_trainings, "region", lambda w: Q(completed_on__gte=w.first_day)),
+    "needs": Source(_needs, "region", lambda w: Q(created_at__gte=w.start)),
     "appeals": Source(_appeals, "region", lambda w: Q(received_at__gte=w.start)),
 }
 
@@ -173,6 +194,9 @@ FIGURES: list[FigureDef] = [
     FigureDef("navigators", "navigators"),
     FigureDef("navigators_at_quota", "navigators", Q(students_registered__gte=F("quota")), in_period=False),
     FigureDef("consents_active", "consents", distinct="student", in_period=False),
+    FigureDef("promotion_measures", "promotion"),
+    FigureDef("team_trainings", "trainings"),
+    FigureDef("training_needs", "needs"),
     FigureDef("appeals", "appeals"),
 ]
 

@@ -1,12 +1,20 @@
-"""The records a coordinator keeps for the report (issue 13 §1): promotion measures, team training, training needs.
-
-Counted as figures in `definitions.py`; listed here for the monthly report's sheets.
-"""
+"""The records a coordinator keeps (issue 13 §1) as the report lists them: promotion measures, team training and
+training needs — the rows the figures `promotion_measures`, `team_trainings`, `training_needs` count."""
 
 from __future__ import annotations
 
-from .definitions import Window
+from .definitions import SOURCES, Window
+
+RECORD_SOURCES = {"promotion_measures": "promotion", "team_trainings": "trainings", "training_needs": "needs"}
 
 
 def record_lists(window: Window, region, *, within_period: bool) -> dict[str, list]:
-    return {}
+    """Each kind of record of the region, as of `D` or (`within_period`) within the period alone."""
+    lists = {}
+    for code, key in RECORD_SOURCES.items():
+        source = SOURCES[key]
+        rows = source.rows(window).filter(region=region)
+        if within_period:
+            rows = rows.filter(source.period(window))
+        lists[code] = list(rows)
+    return lists
