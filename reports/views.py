@@ -1,10 +1,12 @@
 import os
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.formats import date_format
@@ -18,6 +20,8 @@ from bilet.services import client_ip, personal_data_access_record
 from regions.selectors import current_campaign
 
 from . import dashboards, selectors, services, tasks
+from .figures.definitions import FIGURES_BY_KEY
+from .figures.labels import FIGURE_LABELS
 from .forms import DeadlineForm, ReportRequestForm, ReviewForm, SendForm
 from .models import PERSONAL_DATA_TYPES, REGIONAL_TYPES, Report
 
@@ -160,6 +164,36 @@ def _report_actions(user, report) -> dict:
     }
 
 
+def _report_query(report) -> str:
+    params = {"campaign": report.campaign_id}
+    if report.region_id:
+        params["region"] = report.region.code
+    if report.period:
+        params["period"] = f"{report.period:%Y-%m}"
+    return urlencode(params)
+
+
+def _snapshot_rows(report) -> list[dict]:
+    """The figures a region's report was built with, each linking to the records it counts (issue 13 §9: the lists
+    are read now, so a figure that has moved since the build shows the difference)."""
+    if report.state != Report.State.READY or report.region_id is None:
+        return []
+    query = _report_query(report)
+    drilldown = report.report_type in ("monthly", "campaign")
+    rows = []
+    for code, value in report.figures.items():
+        if not isinstance(value, int):
+            continue  # participants per nosology: the PDF and XLSX show them
+        url = None
+        if drilldown and code in FIGURES_BY_KEY:
+            url = f"{reverse('reports:figure_list', args=[report.report_type, code])}?{query}"
+        rows.append({
+            "code": code, "label": FIGURE_LABELS.get(code, code), "value": value,
+            "period": report.period_figures.get(code), "url": url,
+        })
+    return rows
+
+
 @roles_required(region_roles)
 @require_GET
 def report_detail(request, pk: int):
@@ -169,6 +203,8 @@ def report_detail(request, pk: int):
     context = {
         "report": report,
         "events": selectors.submission_events(report=report),
+        "figure_rows": _snapshot_rows(report),
+        "preview_url": f"{reverse('reports:report_preview', args=[report.report_type])}?{_report_query(report)}",
         "send_form": SendForm(),
         "review_form": ReviewForm(),
         "current": None if report.is_current else selectors.report_list(user=request.user)

@@ -238,3 +238,15 @@ def test_history_lists_within_scope_in_a_fixed_number_of_queries(client, world, 
     with CaptureQueriesContext(connection) as three:
         client.get(reverse("reports:report_list"))
     assert len(three) == len(one)
+
+
+def test_a_ready_reports_figures_link_to_the_records_they_count(client, world, renderer):
+    report = make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
+    client.force_login(world.a.coordinator.user)
+    text = _detail(client, report).content.decode()
+    query = f"campaign={world.campaign.pk}&amp;region={world.a.region.code}&amp;period={LAST_MONTH:%Y-%m}"
+    assert f'{reverse("reports:figure_list", args=["monthly", "students_registered"])}?{query}' in text
+    assert f'{reverse("reports:report_preview", args=["monthly"])}?{query}' in text
+    # the list a figure links to answers within the scope
+    url = f'{reverse("reports:figure_list", args=["monthly", "students_registered"])}?{query.replace("&amp;", "&")}'
+    assert client.get(url).status_code == 200
