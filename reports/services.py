@@ -85,6 +85,11 @@ def _check_may_request(*, actor, report_type: str, region: Region | None) -> Non
         raise ReportError(_("You cannot build this report: it is outside your regions."))
 
 
+# A build not finished after this is given up: longer than the broker's visibility timeout (a dead worker's build is
+# redelivered after it) plus the longest build (settings.CELERY_TASK_TIME_LIMIT).
+STALE_AFTER = dt.timedelta(hours=4)
+
+
 def _report_get_or_create(
     *, author, report_type: str, region: Region | None, campaign: Campaign, period: dt.date | None, rebuild: bool
 ) -> tuple[Report, bool]:
@@ -95,6 +100,10 @@ def _report_get_or_create(
         current = Report.objects.select_for_update().filter(parameters_key=key, is_current=True).first()
         if current is not None:
             in_progress = current.state in (Report.State.QUEUED, Report.State.RUNNING)
+            if in_progress and (current.started_at or current.created_at) < timezone.now() - STALE_AFTER:
+                # Its message is lost (a broker that lost its data): no worker will ever finish it.
+                report_fail(report_id=current.pk, reason=gettext("The build did not finish in time."))
+                in_progress = False
             # Asked again: the existing build is offered (and one still under way is never doubled); a failed one,
             # or a rebuild asked for, gives way to a new build and stays in the history.
             if in_progress or (current.state == Report.State.READY and not rebuild):
@@ -197,6 +206,10 @@ def report_build(*, report_id: int, progress: Progress | None = None, renderer=N
     the storage propagate for the task to retry."""
     render = renderer or _default_renderer()
     report = Report.objects.select_related("region", "campaign", "author").get(pk=report_id)
+    if report.state == Report.State.READY and report.submissions.exists():
+        # Sent to the curator: what was sent never changes (a rebuild makes a new build). A late duplicate of its
+        # build message is a no-op.
+        return report
     now = timezone.now()
     Report.objects.filter(pk=report_id).update(
         state=Report.State.RUNNING, started_at=now, finished_at=None, failure_reason="",
@@ -299,8 +312,13 @@ def report_send(*, actor, report: Report, comment: str = "") -> ReportSubmission
         )
     submission.state = ReportSubmission.State.SENT
     submission.report = report
-    submission.full_clean()
-    submission.save()
+    submission.full_clean(validate_unique=False)
+    try:
+        # Two first sendings at once: nothing to lock yet, the unique key lets one through.
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        raise ReportError(_("The report has already been sent and awaits the curator.")) from None
     _record(submission, report=report, action=ReportSubmissionEvent.Action.SENT, comment=comment, actor=actor)
     return submission
 

@@ -9,6 +9,7 @@ to another worker. Building twice is harmless: a build replaces the report's fil
 from functools import partial
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.urls import reverse
@@ -34,9 +35,17 @@ class ReportBuildTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """The build failed for good (retries spent, or an error no retry can mend): the report's page says why."""
         report_id = kwargs.get("report_id", args[0] if args else None)
-        if report_id is not None:
-            reason = gettext("The build failed: %(error)s. Try to build the report again; if it fails again, tell the operator.")
-            report_fail(report_id=report_id, reason=reason % {"error": type(exc).__name__})
+        if report_id is None:
+            return
+        if isinstance(exc, SoftTimeLimitExceeded):
+            reason = gettext("The build took longer than %(minutes)s minutes and was stopped.") % {
+                "minutes": BUILD_SOFT_TIME_LIMIT // 60
+            }
+        else:
+            reason = gettext(
+                "The build failed: %(error)s. Try to build the report again; if it fails again, tell the operator."
+            ) % {"error": type(exc).__name__}
+        report_fail(report_id=report_id, reason=reason)
 
 
 @shared_task(

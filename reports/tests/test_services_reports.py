@@ -171,3 +171,23 @@ def test_schedule_queues_every_regions_monthly_report_once(world):
     assert all(r.author is None and r.period == LAST_MONTH for r in created)
     assert report_monthly_schedule(campaign=world.campaign, period=LAST_MONTH) == []
     assert Report.objects.count() == 3
+
+
+def test_a_build_lost_long_ago_gives_way_to_a_new_one(world, renderer):
+    lost, _ = _request(world, world.a.coordinator.user)
+    Report.objects.filter(pk=lost.pk).update(created_at=timezone.now() - services.STALE_AFTER - dt.timedelta(minutes=1))
+    fresh, created = _request(world, world.a.coordinator.user)
+    assert created and fresh.pk != lost.pk
+    lost.refresh_from_db()
+    assert (lost.state, lost.is_current) == (Report.State.FAILED, False)
+    assert lost.failure_reason == "Формирование отчёта не завершилось вовремя."
+
+
+def test_a_sent_report_is_never_rebuilt_in_place(world, renderer):
+    report, _ = _request(world, world.a.coordinator.user)
+    report_build(report_id=report.pk)
+    services.report_send(actor=world.a.coordinator.user, report=Report.objects.get(pk=report.pk))
+    sha = Report.objects.get(pk=report.pk).pdf_sha256
+    report_build(report_id=report.pk)  # a late duplicate of its build message
+    report.refresh_from_db()
+    assert (report.attempts, report.pdf_sha256, len(renderer.calls)) == (1, sha, 1)

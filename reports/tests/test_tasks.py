@@ -93,3 +93,14 @@ def test_monthly_task_skips_a_month_outside_the_campaign(world):
     world.campaign.save(update_fields=["starts_on"])
     assert build_monthly_reports.apply().get() == 0
     assert not Report.objects.exists()
+
+
+def test_a_build_stopped_by_the_time_limit_says_so(world, renderer):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    renderer.error = SoftTimeLimitExceeded()
+    report = _queued(world)
+    assert build_report_task.apply(args=[report.pk], throw=False).failed()
+    report.refresh_from_db()
+    assert report.state == Report.State.FAILED
+    assert report.failure_reason == "Формирование заняло больше 50 минут и было остановлено."
