@@ -3,6 +3,7 @@ progress bar move while a real Celery worker builds it with the real renderer, d
 report; the curator accepts it. The first page of the PDF is rendered to PNG (pdftoppm) and kept under
 test-results/; the test fails if that page is blank. axe-core finds no serious or critical violation on the way."""
 
+import datetime as dt
 import io
 import subprocess
 import time
@@ -10,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from django.utils import timezone
 from PIL import Image
 
 from bilet.models import PersonalDataAccess
 from bilet.tests.test_browser import sign_in as sign_in_with_password
 from bilet.tests.test_browser import watch_csp
+from reports import services
 from reports.models import Report, ReportSubmission
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
@@ -115,4 +118,19 @@ def test_coordinator_builds_downloads_and_sends_the_campaign_report_curator_acce
     assert "принят" in page.locator("#report-submission h2").inner_text()
     axe(page)
     assert ReportSubmission.objects.get().state == "accepted"
+
+    # The curator sets the deadline of last month's report; it has passed, nothing was sent: overdue on the home page.
+    page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Сроки отчётов").click()
+    axe(page)
+    last_month = services.previous_month(timezone.localdate())
+    page.get_by_label("Отчётный месяц").fill(f"{last_month:%Y-%m}")
+    page.get_by_label("Срок сдачи").fill(f"{services.last_of_month(last_month) + dt.timedelta(days=1):%Y-%m-%d}")
+    page.get_by_role("button", name="Установить срок").click()
+    assert "Срок установлен." in page.locator(".messages").inner_text()
+    axe(page)
+    page.goto(f"{live_server.url}/")
+    overdue = page.get_by_role("region", name="Просроченные ежемесячные отчёты")
+    if services.last_of_month(last_month) + dt.timedelta(days=1) < timezone.localdate():
+        assert world.a.region.name in overdue.inner_text()
+    axe(page)
     assert complaints == []
