@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Campaign, Region
 
+from .dashboards import percent_of
 from .documents import charts
 from .documents.pdf import render_pdf
 from .documents.sheets import monitoring_sheets, national_sheets, region_sheets
@@ -138,8 +139,6 @@ def nosology_rows(values) -> list[dict]:
 
 
 def target_rows(report: RegionReport) -> list[dict]:
-    from .dashboards import percent_of
-
     return [
         {"code": target, "figure": code, "label": FIGURE_LABELS[code], "fact": fact, "plan": plan,
          "percent": percent_of(fact, plan)}

@@ -26,6 +26,8 @@ from venues.selectors.bookings import counted_bookings, family_booking_list, fam
 from venues.models import Booking, Event, Venue, VenueCampaign
 from venues.selectors import booking_list, event_list, venue_list
 
+from .figures.definitions import SOURCES, as_of
+
 # seed 003: «каждый педагог-навигатор сопровождает не менее 70 обучающихся»; a region's target may set another.
 DEFAULT_STUDENTS_PER_NAVIGATOR = 70
 UPCOMING_LIMIT = 10
@@ -196,17 +198,21 @@ class Metric:
 
 def _metrics(campaign: Campaign | None, now: dt.datetime) -> dict[str, Metric]:
     complete = DiagnosticResult.objects.order_by().values("student").annotate(n=Count("*")).filter(n=3)
+    # The figures the reports count too (students_registered, consents_active, diagnostics_completed, navigators)
+    # are the reports' own definitions as of now (reports/figures/definitions.py): one computation for both.
+    # Several regions (SCAN) read two of them in a shape that hashes each table once; a test pins both equal.
+    now_window = as_of(now, campaign)
     metrics = {
         "municipalities": Metric(Municipality.objects.all(), "region"),
         "schools": Metric(School.objects.all(), "region"),
-        "navigators": Metric(Navigator.objects.all(), "region"),
-        "students": Metric(Student.objects.all(), "region"),
+        "navigators": Metric(SOURCES["navigators"].rows(now_window), "region"),
+        "students": Metric(SOURCES["students"].rows(now_window), "region"),
         "consents": Metric(
-            _students_with_consent(), "region",
+            SOURCES["consents"].rows(now_window), "student__region", Count("student", distinct=True),
             scan_rows=Consent.objects.filter(withdrawn_at__isnull=True), scan_region_path="student__region",
         ),
         "diagnostics": Metric(
-            _students_with_all_diagnostics(), "region",
+            SOURCES["diagnosed"].rows(now_window), "region",
             scan_rows=Student.objects.filter(pk__in=complete.values("student")),
         ),
         "venues": Metric(Venue.objects.all(), "region"),

@@ -6,6 +6,9 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from bilet.models import PersonalDataAccess
+from bilet.services import client_ip, personal_data_access_record
+
 from .building import build_figures, chart_uris, figure_rows, nosology_rows, target_rows
 from .documents.lists import csv_lines, headers, list_queryset, table_rows, xlsx_list
 from .figures.access import report_request
@@ -66,6 +69,13 @@ def figure_list(request, report_type, key):
     title = _figure_title(key)
     stem = f"{key}-{params.region.code}-{params.period:%Y-%m}" if params.period else f"{key}-{params.region.code}"
     export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        # students' names, navigators' names: an export of a figure's records is a personal-data export (152-ФЗ)
+        personal_data_access_record(
+            user=request.user, kind=PersonalDataAccess.Kind.EXPORT,
+            what=_("Records of the figure «%(figure)s» (%(format)s)") % {"figure": title, "format": export.upper()},
+            scope=params.region.name, query=request.GET.urlencode(), row_count=rows.count(), ip=client_ip(request),
+        )
     if export == "csv":
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'

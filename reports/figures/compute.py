@@ -22,6 +22,7 @@ from .definitions import (
     SOURCES,
     TARGETS,
     FigureDef,
+    Source,
     Window,
 )
 
@@ -59,8 +60,8 @@ def _count(d: FigureDef, extra: Q | None = None):
     return Count(d.distinct or "pk", distinct=bool(d.distinct), filter=condition)
 
 
-def _aggregates(source_key: str, window: Window) -> dict:
-    period = SOURCES[source_key].period(window)
+def _aggregates(source_key: str, window: Window, source: Source | None = None) -> dict:
+    period = (source or SOURCES[source_key]).period(window)
     aggregates = {}
     for i, d in enumerate(FIGURES):
         if d.source != source_key:
@@ -120,12 +121,14 @@ def grouped_values(window: Window, *, by: dict[str, str], region=None, region_id
     result: dict = {}
     for key, path in by.items():
         source = SOURCES[key]
+        if region_ids is not None and source.scan is not None:
+            source = source.scan
         rows = source.rows(window).order_by()
         if region is not None:
             rows = rows.filter(**{source.region_path: region})
         if region_ids is not None:
             rows = rows.filter(**{f"{source.region_path}__in": region_ids})
-        for row in rows.values(path).annotate(**_aggregates(key, window)):
+        for row in rows.values(path).annotate(**_aggregates(key, window, source)):
             _store(result.setdefault(row[path], _empty()), row)
     return result
 
@@ -142,3 +145,18 @@ def regions_values(window: Window, region_ids) -> dict[int, FigureValues]:
 def finish_group(values: FigureValues | None) -> FigureValues:
     """A group's (a school's, a municipality's) figures in the order of CODES, without targets."""
     return _finish(values or _empty(), None)
+
+
+def sum_values(parts: list[FigureValues]) -> FigureValues:
+    """The figures of a whole made of disjoint parts (a municipality of its schools): each figure summed."""
+    total = finish_group(None)
+    for part in parts:
+        for mine, theirs in ((total.figures, part.figures), (total.period_figures, part.period_figures)):
+            for code, value in theirs.items():
+                if isinstance(value, dict):
+                    for nosology, modes in value.items():
+                        for mode, n in modes.items():
+                            mine[code][nosology][mode] += n
+                else:
+                    mine[code] += value
+    return total

@@ -10,15 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from participants.models import Navigator
 from regions.models import Campaign, CampaignStage, Municipality, Region, RegionTarget, School
 from venues.models import Mentor, Venue
 
-from .compute import FigureValues, finish_group, grouped_values, region_values, regions_values
+from .compute import FigureValues, finish_group, grouped_values, region_values, regions_values, sum_values
 from .definitions import SOURCES, TARGET_FIGURES, Window, campaign_window, month_window
 from .records import record_lists
 
@@ -32,6 +31,7 @@ class GroupRow:
     values: FigureValues
     navigators: int = 0
     target_students: int = 0
+    group_id: int | None = None  # a school's municipality
 
 
 class _Windowed:
@@ -124,19 +124,32 @@ def monthly_report(*, campaign: Campaign, region: Region, period: dt.date) -> Re
     )
 
 
-# A school's and a municipality's rows: the sources that reach a school, and how.
+# A school's rows: the sources that reach a school, and how. A municipality's figures are the sums of its schools':
+# every row counted belongs to one student (or navigator) of one school, so the distinct counts add up.
 SCHOOL_PATHS = {"students": "school", "diagnosed": "school", "attended": "student__school", "navigators": "school",
                 "consents": "student__school"}
-MUNICIPALITY_PATHS = {"students": "municipality", "diagnosed": "municipality", "attended": "student__municipality",
-                      "navigators": "school__municipality", "consents": "student__municipality"}
 
 
-def _group_rows(window, region, paths, objects, quota) -> list[GroupRow]:
-    found = grouped_values(window, by=paths, region=region)
+def _school_rows(window, region, schools, quota) -> list[GroupRow]:
+    found = grouped_values(window, by=SCHOOL_PATHS, region=region)
+    return [
+        GroupRow(str(school), school.municipality.name, finish_group(found.get(school.pk)), school.n,
+                 school.n * quota, group_id=school.municipality_id)
+        for school in schools
+    ]
+
+
+def _municipality_rows(municipalities, schools: list[GroupRow]) -> list[GroupRow]:
+    per_municipality = defaultdict(list)
+    for row in schools:
+        per_municipality[row.group_id].append(row)
     rows = []
-    for obj, parent, navigators in objects:
-        values = finish_group(found.get(obj.pk))
-        rows.append(GroupRow(str(obj), parent, values, navigators, navigators * quota))
+    for municipality in municipalities:
+        own = per_municipality[municipality.pk]
+        rows.append(GroupRow(
+            municipality.name, "", sum_values([row.values for row in own]),
+            sum(row.navigators for row in own), sum(row.target_students for row in own),
+        ))
     return rows
 
 
@@ -170,14 +183,11 @@ def campaign_report(*, campaign: Campaign, region: Region, now: dt.datetime | No
     target = RegionTarget.objects.filter(campaign=campaign, region=region).first()
     quota = target.students_per_navigator if target else RegionTarget._meta.get_field("students_per_navigator").default
     schools = (
-        School.objects.filter(region=region).annotate(n=Count("navigators", filter=_registered_by(window)))
+        School.objects.filter(region=region)
+        .annotate(n=Count("navigators", filter=Q(navigators__created_at__lt=window.end)))
         .select_related("municipality").order_by("municipality__name", "short_name")
     )
-    municipalities = (
-        Municipality.objects.filter(region=region)
-        .annotate(n=Count("schools__navigators", filter=_registered_by(window, "schools__navigators__")))
-        .order_by("name")
-    )
+    school_rows = _school_rows(window, region, schools, quota)
     return RegionReport(
         report_type="campaign",
         region=region,
@@ -186,19 +196,11 @@ def campaign_report(*, campaign: Campaign, region: Region, now: dt.datetime | No
         participants_by_month=participants_by_month(window, region),
         mentors=mentors_with_events(window, region),
         records=record_lists(window, region, within_period=False),
-        municipalities=_group_rows(window, region, MUNICIPALITY_PATHS, [(m, "", m.n) for m in municipalities], quota),
-        schools=_group_rows(
-            window, region, SCHOOL_PATHS, [(s, s.municipality.name, s.n) for s in schools], quota
-        ),
+        municipalities=_municipality_rows(Municipality.objects.filter(region=region).order_by("name"), school_rows),
+        schools=school_rows,
         navigators=navigator_rows(window, region),
         stages=stage_rows(campaign, window.last_day),
     )
-
-
-def _registered_by(window: Window, prefix: str = "navigators__"):
-    from django.db.models import Q
-
-    return Q(**{f"{prefix}created_at__lt": window.end})
 
 
 # --- national summary ------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from bilet.models import PersonalDataAccess
 from reports.documents.lists import ANONYMISED
 from reports.figures.compute import region_values
 from reports.figures.definitions import FIGURES_BY_KEY, campaign_window, month_window
@@ -53,6 +54,8 @@ def test_the_page_lists_the_rows_and_exports_them(client, known):
     assert len(b"".join(csv.streaming_content).decode("utf-8-sig").strip().splitlines()) == 1 + 6
     xlsx = client.get(_url("monthly", "participants", region="71", period="2026-11", within="1", format="xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    logged = PersonalDataAccess.objects.filter(user=known.world.a.coordinator.user).order_by("pk")
+    assert [(a.kind, a.row_count) for a in logged] == [("export", 6), ("export", NOVEMBER_PERIOD["participants"])]
     assert sheet.max_row == 1 + NOVEMBER_PERIOD["participants"]
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert str(ANONYMISED) in names  # s5, anonymised, is still listed: without a name
@@ -119,3 +122,24 @@ def test_unknown_figure_or_bad_period_is_404(client, known):
     assert client.get(_url("monthly", "nothing", region="71", period="2026-11")).status_code == 404
     assert client.get(_url("monthly", region="71", period="ноябрь")).status_code == 404
     assert client.get(_url("campaign", region="71", campaign="9999")).status_code == 404
+
+
+def test_preview_queries_do_not_grow_with_rows(client, known):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participants.tests.factories import StudentFactory
+    from venues.models import Booking
+    from venues.tests.factories import BookingFactory
+
+    client.force_login(known.world.a.coordinator.user)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url("campaign", region="71")).status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(3):
+        BookingFactory(student=StudentFactory(school=known.school2), event=known.e3, status=Booking.Status.ATTENDED)
+    assert count() == before

@@ -111,3 +111,25 @@ def test_queries_do_not_grow_with_students(known):
         BookingFactory(student=student, event=known.e2, status=Booking.Status.ATTENDED)
     assert count_queries() == before
     assert region_values(window, known.region).figures["participants"] == CAMPAIGN["participants"] + 5
+
+
+def test_monitoring_indicators_this_year_and_last(known):
+    from decimal import Decimal
+
+    from regions.models import MonitoringCriterion, MonitoringIndicator, MonitoringValue
+    from reports.figures.monitoring import monitoring_report
+
+    criterion = MonitoringCriterion.objects.create(title="Охват обучающихся", order=1)
+    computed = MonitoringIndicator.objects.create(criterion=criterion, name="Участники проб", unit="people",
+                                                  figure_code="participants")
+    entered = MonitoringIndicator.objects.create(criterion=criterion, name="Есть региональный штаб", unit="yes_no")
+    MonitoringValue.objects.create(indicator=entered, region=known.region, year=2026, value=1)
+    MonitoringValue.objects.create(indicator=computed, region=known.region, year=2025, value=Decimal("310"))
+    report = monitoring_report(campaign=known.campaign, region=known.region)
+    rows = {row.indicator: row for row in report.regions[0].indicators}
+    # both years of a computed indicator come from the figures — last year's from the 2025 campaign (s2 attended
+    # its event), not from the value entered by hand
+    assert (rows["Участники проб"].this_year, rows["Участники проб"].last_year) == (CAMPAIGN["participants"], 1)
+    assert (rows["Есть региональный штаб"].this_year, rows["Есть региональный штаб"].last_year) == (1, None)
+    summary = monitoring_report(campaign=known.campaign)
+    assert [r.region.code for r in summary.regions] == ["67", "71"]  # by name: Смоленская, Тульская
