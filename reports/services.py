@@ -85,6 +85,8 @@ def _check_may_request(*, actor, report_type: str, region: Region | None) -> Non
         raise ReportError(_("You cannot build this report: it is outside your regions."))
 
 
+# Retries (at most 5) and redeliveries after a worker died: a build tried this often is given up.
+MAX_BUILD_ATTEMPTS = 10
 # A build not finished after this is given up: longer than the broker's visibility timeout (a dead worker's build is
 # redelivered after it) plus the longest build (settings.CELERY_TASK_TIME_LIMIT).
 STALE_AFTER = dt.timedelta(hours=4)
@@ -210,6 +212,9 @@ def report_build(*, report_id: int, progress: Progress | None = None, renderer=N
         # Sent to the curator: what was sent never changes (a rebuild makes a new build). A late duplicate of its
         # build message is a no-op.
         return report
+    if report.attempts >= MAX_BUILD_ATTEMPTS:
+        # A build that kills its worker (out of memory) comes back after each death (reject_on_worker_lost): stop.
+        return report_fail(report_id=report_id, reason=gettext("The build was interrupted too many times."))
     now = timezone.now()
     Report.objects.filter(pk=report_id).update(
         state=Report.State.RUNNING, started_at=now, finished_at=None, failure_reason="",

@@ -191,3 +191,12 @@ def test_a_sent_report_is_never_rebuilt_in_place(world, renderer):
     report_build(report_id=report.pk)  # a late duplicate of its build message
     report.refresh_from_db()
     assert (report.attempts, report.pdf_sha256, len(renderer.calls)) == (1, sha, 1)
+
+
+def test_a_build_that_keeps_killing_its_worker_is_given_up(world, renderer):
+    report, _ = _request(world, world.a.coordinator.user)
+    Report.objects.filter(pk=report.pk).update(state="running", attempts=services.MAX_BUILD_ATTEMPTS)
+    report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.state, report.failure_reason) == ("failed", "Формирование отчёта прерывалось слишком много раз.")
+    assert renderer.calls == []
