@@ -20,6 +20,7 @@ from bilet.services import client_ip, personal_data_access_record
 from regions.selectors import current_campaign
 
 from . import dashboards, selectors, services, tasks
+from .figures.compute import CODES
 from .figures.definitions import FIGURES_BY_KEY
 from .figures.labels import FIGURE_LABELS
 from .forms import DeadlineForm, ReportRequestForm, ReviewForm, SendForm
@@ -181,7 +182,9 @@ def _snapshot_rows(report) -> list[dict]:
     query = _report_query(report)
     drilldown = report.report_type in ("monthly", "campaign")
     rows = []
-    for code, value in report.figures.items():
+    # In the order of SPEC §4 (PostgreSQL's jsonb keeps its keys in an order of its own).
+    for code in [*CODES, *sorted(set(report.figures) - set(CODES))]:
+        value = report.figures.get(code)
         if not isinstance(value, int):
             continue  # participants per nosology: the PDF and XLSX show them
         url = None

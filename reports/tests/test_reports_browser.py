@@ -82,11 +82,14 @@ def test_coordinator_builds_downloads_and_sends_the_campaign_report_curator_acce
     page.get_by_label("Регион").select_option(label=world.a.region.name)
     page.get_by_role("button", name="Сформировать").click()
 
+    page.get_by_role("progressbar").wait_for()
+    page.screenshot(path=ARTIFACTS / "report-page-building.png")
     progress = _progress_values(page)
     assert len(progress) >= 2 and progress == sorted(progress), progress  # it moved, and only forward
     assert any(0 < value < 100 for value in progress), progress
     report = Report.objects.get()
     assert report.state == Report.State.READY and report.report_type == "campaign"
+    page.screenshot(path=ARTIFACTS / "report-page.png", full_page=True)
     axe(page)
 
     pdf_path = ARTIFACTS / "campaign-report.pdf"

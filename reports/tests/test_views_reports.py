@@ -250,3 +250,11 @@ def test_a_ready_reports_figures_link_to_the_records_they_count(client, world, r
     # the list a figure links to answers within the scope
     url = f'{reverse("reports:figure_list", args=["monthly", "students_registered"])}?{query.replace("&amp;", "&")}'
     assert client.get(url).status_code == 200
+
+
+def test_a_reports_figures_are_listed_in_the_order_of_the_spec(client, world, renderer):
+    report = make_report(world)
+    Report.objects.filter(pk=report.pk).update(figures={"participations": 2, "students_registered": 5, "x": {}})
+    client.force_login(world.a.coordinator.user)
+    rows = client.get(reverse("reports:report_detail", args=[report.pk])).context["figure_rows"]
+    assert [row["code"] for row in rows] == ["students_registered", "participations"]
