@@ -154,8 +154,10 @@ def main():
     campaign = current_campaign()
     students = Student.objects.count()
     regions = list(Region.objects.filter(code__startswith=REGION_PREFIX).order_by("code"))
-    out(f"## Reports benchmark — {dt.date.today():%Y-%m-%d}")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    out(f"## Reports benchmark — {dt.date.today():%Y-%m-%d}, commit {commit.strip()}")
     out("")
+    out(f"Load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)")
     out(f"Database: {students:,} students, {Booking.objects.count():,} bookings, {Event.objects.count():,} events, "
         f"{Region.objects.count()} regions; campaign «{campaign}».")
     out("")
@@ -184,6 +186,7 @@ def main():
     ratio = rates["ours"] / rates["bare"]
     out(f"3. XLSX writer: {rates['ours']:,.0f} rows/s (CPU time) against a bare openpyxl write-only append of the "
         f"same {rates['rows']:,} rows: {rates['bare']:,.0f} rows/s — {ratio:.2f} of it (target ≥ 0.7)")
+    out(f"Load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.record:
         with open(args.record, "a") as f:
             f.write("\n" + "\n".join(RECORD) + "\n")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from bilet.models import PersonalDataAccess
 from bilet.services import client_ip, personal_data_access_record
 
-from .building import build_figures, chart_uris, figure_rows, nosology_rows, target_rows
+from .building import REPORT_TYPES, build_figures, chart_uris, figure_rows, nosology_rows, target_rows
 from .documents.lists import csv_lines, headers, list_queryset, table_rows, xlsx_list
 from .figures.access import report_request
 from .figures.definitions import FIGURES_BY_KEY, campaign_window, month_window
@@ -21,6 +21,8 @@ PAGE_SIZE = 50
 
 
 def _params(request, report_type):
+    if report_type not in REPORT_TYPES:
+        raise Http404
     return report_request(
         user=request.user, report_type=report_type, region_code=request.GET.get("region"),
         period=request.GET.get("period"), campaign_id=request.GET.get("campaign"),

@@ -1,14 +1,12 @@
 """The report pages of the figures (issue 13 §2, §9): a report before it is built, and the records behind a figure.
 Included by reports/urls.py into the `reports` namespace."""
 
-from django.urls import re_path
+from django.urls import path
 
 from . import figure_views
 
-TYPES = r"(?P<report_type>monthly|campaign|national|monitoring)"
-
+# After the stored reports' own paths (reports/new/, reports/<int:pk>/ …): an unknown type answers 404 in the view.
 urlpatterns = [
-    re_path(rf"^reports/{TYPES}/$", figure_views.report_preview, name="report_preview"),
-    re_path(rf"^reports/{TYPES}/figures/(?P<key>[a-z_]+(?:\.[a-z_]+\.[a-z_]+)?)/$", figure_views.figure_list,
-            name="figure_list"),
+    path("reports/<str:report_type>/", figure_views.report_preview, name="report_preview"),
+    path("reports/<str:report_type>/figures/<str:key>/", figure_views.figure_list, name="figure_list"),
 ]

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .xlsx import DATE, Column, Sheet, safe_text, workbook_bytes
 
@@ -68,7 +68,7 @@ LISTS = {
         (gettext_lazy("Date"), lambda m: m.held_on, DATE),
     ], ()),
     "teamtraining": ([
-        (gettext_lazy("Full name"), lambda t: t.person_name),
+        (pgettext_lazy("person", "Full name"), lambda t: t.person_name),
         (gettext_lazy("Course or webinar"), lambda t: t.course),
         (gettext_lazy("Completed on"), lambda t: t.completed_on, DATE),
     ], ()),

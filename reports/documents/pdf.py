@@ -15,7 +15,9 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported when a PDF is built: it loads pango and cairo
+    from weasyprint import CSS, HTML  # imported when a PDF is built: it loads pango and cairo
 
-    html = render_to_string(template, {**context, "font_dir": FONT_DIR})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    context = {**context, "font_dir": FONT_DIR}
+    html = render_to_string(template, context)
+    css = CSS(string=render_to_string("reports/pdf/report.css", context), base_url=str(settings.BASE_DIR))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .xlsx import DATE, INTEGER, Column, Sheet
 
@@ -16,7 +17,7 @@ def record_sheets(records: dict) -> list[Sheet]:
             Column(_("Reach"), 12, INTEGER),
         ], ([m.held_on, m.get_kind_display(), m.title, m.link, m.reach] for m in records["promotion_measures"])),
         Sheet(_("Team training"), [
-            Column(_("Completed on"), 12, DATE), Column(_("Full name"), 36), Column(_("Role"), 30),
+            Column(_("Completed on"), 12, DATE), Column(pgettext("person", "Full name"), 36), Column(_("Role"), 30),
             Column(_("Course or webinar"), 44), Column(_("Format"), 12), Column(_("Certificate"), 12),
         ], ([t.completed_on, t.person_name, t.get_role_display(), t.course, t.get_format_display(),
              bool(t.certificate)] for t in records["team_trainings"])),

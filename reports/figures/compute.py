@@ -116,8 +116,9 @@ def region_values(window: Window, region) -> FigureValues:
 
 def grouped_values(window: Window, *, by: dict[str, str], region=None, region_ids=None) -> dict:
     """The figures of every group side by side: the same aggregates, one GROUP BY query per source of `by`
-    (source key → the path of a row to its group: its region, its school, its municipality). `within` filters each
-    source to one region (`region`) or to some (`region_ids`) first. Figures of sources not in `by` stay 0."""
+    (source key → the path of a row to its group: its region, its school), each source filtered first to one region
+    (`region`) or to some (`region_ids`: then in its scan shape, if it has one). Figures of sources not in `by` stay
+    0."""
     result: dict = {}
     for key, path in by.items():
         source = SOURCES[key]

@@ -99,3 +99,26 @@ def test_progress_is_reported(known):
                   progress=lambda stage, percent: stages.append((stage, percent)))
     assert [s for s, _p in stages] == ["figures", "pdf", "xlsx", "xlsx"]
     assert [p for _s, p in stages] == sorted(p for _s, p in stages)
+
+
+def _xlsx_figures(sheet) -> dict:
+    return {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def test_campaign_and_monitoring_xlsx_have_every_figure(known):
+    from regions.models import MonitoringCriterion, MonitoringIndicator
+
+    criterion = MonitoringCriterion.objects.create(title="Охват", order=1)
+    MonitoringIndicator.objects.create(criterion=criterion, name="Участники проб", unit="people",
+                                       figure_code="participations")
+    expected = {code: CAMPAIGN[code] for code in SCALAR}
+    campaign = render_report(report_type="campaign", campaign=known.campaign, region=known.region)
+    assert _xlsx_figures(openpyxl.load_workbook(io.BytesIO(campaign.xlsx)).worksheets[0]) == expected
+    monitoring = render_report(report_type="monitoring", campaign=known.campaign, region=known.region)
+    assert monitoring.figures == CAMPAIGN
+    book = openpyxl.load_workbook(io.BytesIO(monitoring.xlsx))
+    indicators = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3], r[6]) for r in indicators] == [("71", "Участники проб", CAMPAIGN["participations"])]
+    assert _xlsx_figures(book.worksheets[1]) == expected
+    text = _pdf_text(monitoring.pdf)
+    assert re.search(rf"Участники проб.*\s{CAMPAIGN['participations']}\s", text)
