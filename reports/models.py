@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportType(models.TextChoices):
@@ -187,7 +188,7 @@ class ReportSubmissionEvent(models.Model):
     class Action(models.TextChoices):
         SENT = "sent", _("sent to the curator")
         ACCEPTED = "accepted", _("accepted")
-        RETURNED = "returned", _("returned for changes")
+        RETURNED = "returned", pgettext_lazy("report", "returned for changes")
 
     submission = models.ForeignKey(
         ReportSubmission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="events"

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from regions.models import Coordinator
+from regions.models import Coordinator, Curator
 from regions.selectors import current_campaign
 from venues.tasks.notifications import send_notification_email
 
-from .models import Report
+from .models import Report, ReportSubmission, ReportSubmissionEvent
 from .services import last_of_month, previous_month, report_build, report_fail, report_monthly_schedule
 
-__all__ = ["build_report_task", "build_monthly_reports", "report_enqueue"]
+__all__ = ["build_report_task", "build_monthly_reports", "report_enqueue", "report_submission_notify"]
 
 # A build that outlives this is stopped (soft limit first, so the report is marked failed with a reason).
 BUILD_SOFT_TIME_LIMIT = 50 * 60
@@ -107,13 +107,43 @@ def _notify_coordinators(reports: list[Report]) -> None:
             "month": date_format(report.period, "m.Y"),
             "url": settings.PORTAL_URL.rstrip("/") + reverse("reports:report_detail", args=[report.pk]),
         }
-        subject = gettext("The monthly report of %(region)s for %(month)s") % context
+        _email_after_commit(
+            recipients=[coordinator.user.email],
+            subject=gettext("The monthly report of %(region)s for %(month)s") % context,
+            template_name="reports/email/monthly_report_built.txt",
+            context=context,
+        )
+
+
+def _email_after_commit(*, recipients, subject: str, template_name: str, context: dict) -> None:
+    for recipient in recipients:
         transaction.on_commit(
             partial(
                 send_notification_email.delay,
-                recipient=coordinator.user.email,
-                subject=subject,
-                template_name="reports/email/monthly_report_built.txt",
-                context=context,
+                recipient=recipient, subject=subject, template_name=template_name, context=context,
             )
         )
+
+
+def report_submission_notify(submission: ReportSubmission) -> list[str]:
+    """Tell the other side of the submission's last step, after the transaction commits: the region's curators that
+    a report was sent to them, its coordinators that it was accepted or returned. Returns the addresses."""
+    event = submission.events.select_related("actor").order_by("-created_at", "-pk").first()
+    report = Report.objects.select_related("region", "campaign").get(pk=event.report_id)
+    if event.action == ReportSubmissionEvent.Action.SENT:
+        people = Curator.objects.filter(regions=report.region_id)
+    else:
+        people = Coordinator.objects.filter(region=report.region_id)
+    recipients = sorted(set(people.filter(user__is_active=True).values_list("user__email", flat=True)))
+    context = {
+        "report": str(report),
+        "action": str(event.get_action_display()),
+        "who": event.actor.get_full_name() or event.actor.email,
+        "comment": event.comment,
+        "url": settings.PORTAL_URL.rstrip("/") + reverse("reports:report_detail", args=[report.pk]),
+    }
+    subject = gettext("Report %(action)s: %(report)s") % context
+    _email_after_commit(
+        recipients=recipients, subject=subject, template_name="reports/email/report_submission.txt", context=context
+    )
+    return recipients

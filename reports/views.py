@@ -272,7 +272,9 @@ def report_send(request, pk: int):
         messages.error(request, gettext("The comment is too long."))
         return redirect("reports:report_detail", report.pk)
     try:
-        services.report_send(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+        with transaction.atomic():
+            submission = services.report_send(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+            tasks.report_submission_notify(submission)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -289,15 +291,18 @@ def report_review(request, pk: int):
         messages.error(request, gettext("Choose whether to accept the report or return it."))
         return redirect("reports:report_detail", report.pk)
     decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    review, done = (
+        (services.report_accept, gettext("The report is accepted."))
+        if decision == "accept"
+        else (services.report_return, gettext("The report is returned to the coordinator."))
+    )
     try:
-        if decision == "accept":
-            services.report_accept(actor=request.user, report=report, comment=comment)
-            messages.success(request, gettext("The report is accepted."))
-        else:
-            services.report_return(actor=request.user, report=report, comment=comment)
-            messages.success(request, gettext("The report is returned to the coordinator."))
+        with transaction.atomic():
+            tasks.report_submission_notify(review(actor=request.user, report=report, comment=comment))
     except services.ReportError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
     return redirect("reports:report_detail", report.pk)
 
 

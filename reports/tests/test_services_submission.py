@@ -168,3 +168,12 @@ def test_a_deadline_without_any_report_is_overdue(world):
     services.ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=3))
     assert [d.submission_state for d in selectors.deadline_list(user=world.b.coordinator.user)] == ["overdue"]
     assert list(selectors.overdue_deadlines(user=world.a.coordinator.user)) == []  # another region's
+
+
+def test_a_returned_report_is_labelled_in_the_masculine(world, renderer):
+    report = make_report(world)
+    report_send(actor=world.a.coordinator.user, report=report)
+    report_return(actor=world.curator.user, report=report, comment="Исправьте.")
+    assert [str(e.get_action_display()) for e in selectors.submission_events(report=report)] == [
+        "отправлен куратору", "возвращён на доработку",
+    ]

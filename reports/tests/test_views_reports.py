@@ -5,6 +5,7 @@ accepting, deadlines, the history's query count, the home pages' overdue reports
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -140,21 +141,31 @@ def test_national_xlsx_is_not_logged_and_unknown_files_are_404(client, world, re
     assert not PersonalDataAccess.objects.exists()
 
 
-def test_send_then_accept_through_the_pages(client, world, renderer):
+def test_send_then_accept_through_the_pages(client, world, renderer, django_capture_on_commit_callbacks):
     report = make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
     client.force_login(world.a.coordinator.user)
-    response = client.post(reverse("reports:report_send", args=[report.pk]), {"comment": "Сверено"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_send", args=[report.pk]), {"comment": "Сверено"}, follow=True)
     assert "Отчёт отправлен куратору." in response.content.decode()
     assert "Отправить куратору" not in response.content.decode()
+    # The curator is told by email, with the comment and the link.
+    (email,) = mail.outbox
+    assert email.to == [world.curator.user.email]
+    assert email.subject.startswith("Отчёт отправлен куратору: ежемесячный отчёт региона")
+    assert "Сверено" in email.body and f"/reports/{report.pk}/" in email.body
 
     client.force_login(world.curator.user)
     page = _detail(client, report).content.decode()
     assert "Сохранить решение" in page and "Сверено" in page
     response = client.post(reverse("reports:report_review", args=[report.pk]), {"decision": "return"}, follow=True)
     assert "возврат отчёта требует комментария" in response.content.decode()
-    response = client.post(reverse("reports:report_review", args=[report.pk]), {"decision": "accept"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_review", args=[report.pk]), {"decision": "accept"}, follow=True)
     assert "Отчёт принят." in response.content.decode()
     assert ReportSubmission.objects.get().state == "accepted"
+    assert mail.outbox[-1].to == [world.a.coordinator.user.email]  # the coordinator is told
+    assert mail.outbox[-1].subject.startswith("Отчёт принят: ")
+    assert len(mail.outbox) == 2  # the refused return told nobody
 
     client.force_login(world.a.coordinator.user)
     history = client.get(reverse("reports:report_list")).content.decode()
