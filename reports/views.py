@@ -97,10 +97,6 @@ REPORT_CONTENT_TYPES = {
 }
 
 
-def _may_request(roles) -> bool:
-    return roles.operator or bool(roles.region_ids)
-
-
 @roles_required(region_roles)
 @require_GET
 def report_list(request):
