@@ -37,6 +37,11 @@ ITEMS: list[NavItem] = [
     # Reports (issue 13): built and read by region roles; the curator sets the monthly reports' deadlines.
     NavItem(_("Reports"), "reports:report_list", lambda r: bool(r.operator or r.region_ids)),
     NavItem(_("Report deadlines"), "reports:deadline_list", lambda r: bool(r.operator or r.region_ids)),
+    # The coordinator's records for the reports (issue 13 §1, §2d): the region's coordinator, its curators (read-only).
+    NavItem(_("Promotion"), "regions:promotion_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Team training"), "regions:training_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Training needs"), "regions:need_list", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Monitoring"), "regions:monitoring", lambda r: r.operator or bool(r.region_ids)),
 ]
 
 

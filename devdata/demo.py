@@ -19,6 +19,7 @@ from participants.models import Consent, DiagnosticResult, Guardian, Guardianshi
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
+from .demo_records import ensure_monitoring_indicators, ensure_region_records
 from .reference_data import ensure_campaign, ensure_competencies, person
 
 DEMO_DOMAIN = "demo.bilet.local"
@@ -146,6 +147,7 @@ class DemoBuilder:
     def build(self) -> list[Login]:
         self.user("operator", ("Орлова", "Наталья", "Петровна"), "operator", is_staff=True,
                              is_superuser=True)
+        ensure_monitoring_indicators()
         regions = [self.region(spec) for spec in REGIONS]
         curator_user = self.user("curator", ("Белов", "Андрей", "Игоревич"), "curator", REGIONS[0]["name"])
         curator, _created = Curator.objects.get_or_create(user=curator_user)
@@ -160,6 +162,7 @@ class DemoBuilder:
         )
         names, organisation, position = spec["coordinator"]
         coordinator_user = self.user(f"coordinator{code}", names, "coordinator", name)
+        ensure_region_records(region=region, campaign=self.campaign, coordinator=coordinator_user)
         Coordinator.objects.update_or_create(
             user=coordinator_user, region=region,
             defaults={"organisation": organisation, "position": position,

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from bilet.admin_mixins import PortalImportExportMixin
 
 from . import resources
+from .forms import CertificateInput
 from .models import (
     Appeal,
     Campaign,
@@ -25,6 +28,7 @@ from .models import (
     TeamTraining,
     TrainingNeed,
 )
+from .services import RecordError, monitoring_value_check
 
 
 @admin.register(Region)
@@ -223,6 +227,8 @@ class PromotionMeasureAdmin(RegionRecordAdmin):
 
 @admin.register(TeamTraining)
 class TeamTrainingAdmin(RegionRecordAdmin):
+    # The certificate by name only: its file is served by the portal's scoped view, not by a media URL.
+    formfield_overrides = {models.FileField: {"widget": CertificateInput}}
     list_display = ("person_name", "role", "course", "format", "completed_on", "region", "campaign")
     list_filter = ("role", "format", "campaign", "region")
     search_fields = ("person_name", "course")
@@ -264,8 +270,27 @@ class MonitoringIndicatorAdmin(admin.ModelAdmin):
     ordering = ("criterion__order", "criterion", "order", "pk")
 
 
+class MonitoringValueForm(forms.ModelForm):
+    """The unit rules of the coordinator's page hold here too (a percentage 0–100, yes/no as 1 or 0, …)."""
+
+    class Meta:
+        model = MonitoringValue
+        fields = ("indicator", "region", "year", "value")
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = cleaned.get("indicator")
+        if indicator is not None:
+            try:
+                cleaned["value"] = monitoring_value_check(indicator=indicator, value=cleaned.get("value"))
+            except RecordError as error:
+                self.add_error("value", error.message)
+        return cleaned
+
+
 @admin.register(MonitoringValue)
 class MonitoringValueAdmin(admin.ModelAdmin):
+    form = MonitoringValueForm
     list_display = ("indicator", "region", "year", "value", "entered_by", "updated_at")
     list_filter = ("year", "region")
     list_select_related = ("indicator", "region", "entered_by")
@@ -273,3 +298,7 @@ class MonitoringValueAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
     readonly_fields = ("entered_by", "updated_at")
     ordering = ("region__name", "-year", "indicator")
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

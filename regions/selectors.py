@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from bilet.roles import get_roles
 
-from .models import Campaign, Municipality, Region, School
+from .models import Campaign, Municipality, PromotionMeasure, Region, School, TeamTraining, TrainingNeed
 
 
 def region_list(*, user) -> QuerySet[Region]:
@@ -32,3 +32,40 @@ def school_list(*, user) -> QuerySet[School]:
 
 def current_campaign() -> Campaign | None:
     return Campaign.objects.filter(is_active=True).first()
+
+
+# --- the coordinator's records (issue 13 §1): the region's coordinator and its curators read them, operator staff all
+
+
+def _region_records(qs: QuerySet, user) -> QuerySet:
+    roles = get_roles(user)
+    qs = qs.select_related("region", "campaign")
+    if roles.operator:
+        return qs
+    return qs.filter(region_id__in=roles.region_ids)
+
+
+def promotion_measure_list(*, user) -> QuerySet[PromotionMeasure]:
+    return _region_records(PromotionMeasure.objects.all(), user)
+
+
+def team_training_list(*, user) -> QuerySet[TeamTraining]:
+    return _region_records(TeamTraining.objects.all(), user)
+
+
+def training_need_list(*, user) -> QuerySet[TrainingNeed]:
+    return _region_records(TrainingNeed.objects.all(), user)
+
+
+def region_records_editable(*, user, region_id: int) -> bool:
+    """Whether `user` changes a region's records: its coordinator and operator staff; a curator only reads them."""
+    roles = get_roles(user)
+    return roles.operator or region_id in roles.coordinator_region_ids
+
+
+def editable_region_list(*, user) -> QuerySet[Region]:
+    """Regions whose records `user` may add to."""
+    roles = get_roles(user)
+    if roles.operator:
+        return Region.objects.all()
+    return Region.objects.filter(id__in=roles.coordinator_region_ids)

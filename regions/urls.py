@@ -1,12 +1,32 @@
 from django.urls import path
 
-from . import views
+from . import views, views_monitoring, views_records
+from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
+
+
+def _record_urls(prefix: str, kind, list_view) -> list:
+    """The list, create, edit and delete pages of one kind of the coordinator's records."""
+    return [
+        path(f"region/{prefix}/", list_view.as_view(), name=f"{kind.slug}_list"),
+        path(f"region/{prefix}/new/", views_records.record_create, {"kind": kind}, name=f"{kind.slug}_create"),
+        path(f"region/{prefix}/<int:pk>/edit/", views_records.record_edit, {"kind": kind},
+             name=f"{kind.slug}_edit"),
+        path(f"region/{prefix}/<int:pk>/delete/", views_records.record_delete, {"kind": kind},
+             name=f"{kind.slug}_delete"),
+    ]
+
 
 urlpatterns: list = [
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality_list"),
     path("municipalities/<int:pk>/", views.municipality_detail, name="municipality_detail"),
     path("schools/", views.SchoolListView.as_view(), name="school_list"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    # The coordinator's records (issue 13 §1) and the monitoring indicators (§2d).
+    *_record_urls("promotion", PROMOTION, views_records.PromotionListView),
+    *_record_urls("training", TRAINING, views_records.TrainingListView),
+    *_record_urls("needs", NEED, views_records.NeedListView),
+    path("region/training/<int:pk>/certificate/", views_records.training_certificate, name="training_certificate"),
+    path("region/monitoring/", views_monitoring.monitoring, name="monitoring"),
 ]

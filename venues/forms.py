@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bilet.widgets import DateInput  # noqa: F401 (venues.filters takes it from here)
 from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Nosology
 
 from .models import Event, Mentor, Venue
@@ -18,13 +19,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format=DATETIME_LOCAL, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _datetime_field(label):

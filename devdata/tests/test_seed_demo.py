@@ -186,3 +186,30 @@ def test_the_family_that_signs_in_can_still_book_an_in_person_event(seeded):
     without_consent = Student.objects.get(user__email="student71b@demo.bilet.local")
     refusal = booking_refusal(actor=without_consent.user, event=event, student=without_consent)
     assert refusal is not None and refusal.message
+
+
+@pytest.mark.parametrize("code", REGIONS)
+def test_each_region_keeps_records_and_monitoring_values(seeded, code):
+    """Issue 13 §1, §2d: a few records of each kind, dated as the services require, and monitoring values."""
+    from regions.models import MonitoringValue, PromotionMeasure, TeamTraining, TrainingNeed
+
+    campaign = Campaign.objects.get(is_active=True)
+    today = timezone.localdate()
+    for model, date_field in ((PromotionMeasure, "held_on"), (TeamTraining, "completed_on")):
+        records = model.objects.filter(region__code=code, campaign=campaign)
+        assert records.count() >= 3
+        assert all(campaign.starts_on <= getattr(r, date_field) <= min(today, campaign.ends_on) for r in records)
+    needs = TrainingNeed.objects.filter(region__code=code, campaign=campaign)
+    assert needs.count() >= 2 and all(n.wished_month.day == 1 for n in needs)
+    values = MonitoringValue.objects.filter(region__code=code)
+    assert values.filter(year=today.year).exists() and values.filter(year=today.year - 1).exists()
+    assert not values.exclude(indicator__figure_code="").exists()
+
+
+def test_monitoring_indicators_of_seed_004_with_units_and_figures(seeded):
+    from regions.models import MonitoringCriterion, MonitoringIndicator
+
+    assert MonitoringCriterion.objects.count() == 5
+    units = set(MonitoringIndicator.objects.values_list("unit", flat=True))
+    assert units == {"units", "people", "yes_no", "percent"}
+    assert MonitoringIndicator.objects.exclude(figure_code="").count() >= 3

@@ -4,7 +4,23 @@ import factory
 from django.utils import timezone
 
 from bilet.models import User
-from regions.models import Campaign, Competency, Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
+from regions.models import (
+    Campaign,
+    Competency,
+    Coordinator,
+    Curator,
+    MonitoringCriterion,
+    MonitoringIndicator,
+    Municipality,
+    Nosology,
+    PromotionMeasure,
+    Region,
+    RegionTarget,
+    School,
+    TeamRole,
+    TeamTraining,
+    TrainingNeed,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -106,3 +122,61 @@ class CoordinatorFactory(factory.django.DjangoModelFactory):
 
 def nosology(code: str) -> Nosology:
     return Nosology.objects.get(code=code)
+
+
+# --- the coordinator's records and the monitoring indicators (issue 13) ----------------------------------------------
+
+
+class PromotionMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PromotionMeasure
+
+    region = factory.SubFactory(RegionFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = PromotionMeasure.Kind.PUBLICATION
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    title = factory.Sequence(lambda n: f"Публикация о проекте № {n}")
+    reach = 1200
+
+
+class TeamTrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamTraining
+
+    region = factory.SubFactory(RegionFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+    person_name = factory.Sequence(lambda n: f"Обученова Анна {n}")
+    role = TeamRole.NAVIGATOR
+    course = "Профориентация в современной школе"
+    format = TeamTraining.Format.WEBINAR
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=20))
+
+
+class TrainingNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingNeed
+
+    region = factory.SubFactory(RegionFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+    topic = factory.Sequence(lambda n: f"Работа с участниками с ОВЗ, тема {n}")
+    audience = TeamRole.TEACHER
+    people_count = 12
+    wished_month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+
+
+class MonitoringCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringCriterion
+
+    title = factory.Sequence(lambda n: f"{n}. Критерий")
+    order = factory.Sequence(lambda n: n)
+
+
+class MonitoringIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringIndicator
+
+    criterion = factory.SubFactory(MonitoringCriterionFactory)
+    name = factory.Sequence(lambda n: f"Показатель {n}")
+    unit = MonitoringIndicator.Unit.UNITS
+    order = factory.Sequence(lambda n: n)

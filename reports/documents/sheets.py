@@ -10,6 +10,7 @@ from reports.figures.labels import FIGURE_LABELS, NOSOLOGY_LABELS
 from reports.figures.monitoring import MonitoringReport
 from reports.figures.report_types import NationalReport, RegionReport
 
+from .lists import ANONYMISED
 from .records import record_sheets
 from .xlsx import DATE, INTEGER, PERCENT, Column, Sheet
 
@@ -52,6 +53,14 @@ def _mentors_sheet(report: RegionReport) -> Sheet:
     ], ([m["name"], m["organisation"], m["events"], m["venues"]] for m in report.mentors))
 
 
+def _disabled_sheet(report: RegionReport) -> Sheet:
+    return Sheet(_("Participants with disabilities"), [
+        Column(_("Student"), 36), Column(_("School"), 30), Column(_("Disability group"), 34),
+        Column(_("In person: participations"), 14, INTEGER), Column(_("Online: participations"), 14, INTEGER),
+    ], ([d["name"] or str(ANONYMISED), d["school"], str(NOSOLOGY_LABELS[d["nosology"]]), d["offline"], d["online"]]
+        for d in report.disabled))
+
+
 def _group_sheet(title: str, parent_header: str | None, groups) -> Sheet:
     columns = [Column(_("Name"), 40)]
     if parent_header:
@@ -90,8 +99,8 @@ def _stages_sheet(stages) -> Sheet:
 
 
 def region_sheets(report: RegionReport) -> list[Sheet]:
-    sheets = [_figures_sheet(report.values), _nosology_sheet(report.values), _months_sheet(report),
-              _mentors_sheet(report)]
+    sheets = [_figures_sheet(report.values), _nosology_sheet(report.values), _disabled_sheet(report),
+              _months_sheet(report), _mentors_sheet(report)]
     if report.report_type == "campaign":
         sheets += [
             _group_sheet(_("Municipalities"), None, report.municipalities),

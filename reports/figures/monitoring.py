@@ -51,6 +51,13 @@ class MonitoringReport(_Windowed):
         return self.regions
 
 
+def _plain(value: Decimal | None) -> Decimal | int | None:
+    """31.00 entered as a count reads «31», 44.20 as a per cent «44,2»."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def monitoring_report(*, campaign: Campaign, region: Region | None = None, regions=None,
                       now: dt.datetime | None = None) -> MonitoringReport:
     """One region's indicators, or (no `region`) those of every region of `regions`, in a fixed number of queries."""
@@ -73,7 +80,7 @@ def monitoring_report(*, campaign: Campaign, region: Region | None = None, regio
     def value(indicator, region_pk, of_year, figures):
         if indicator.figure_code and figures is not None:
             return figures.figures[indicator.figure_code]
-        return entered.get((indicator.pk, region_pk, of_year))
+        return _plain(entered.get((indicator.pk, region_pk, of_year)))
 
     result = []
     for r in chosen:

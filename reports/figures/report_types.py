@@ -57,6 +57,7 @@ class RegionReport(_Windowed):
     period: dt.date | None = None
     participants_by_month: list[tuple[dt.date, int]] = field(default_factory=list)
     mentors: list[dict] = field(default_factory=list)
+    disabled: list[dict] = field(default_factory=list)
     records: dict[str, list] = field(default_factory=dict)
     municipalities: list[GroupRow] = field(default_factory=list)
     schools: list[GroupRow] = field(default_factory=list)
@@ -110,6 +111,30 @@ def mentors_with_events(window: Window, region) -> list[dict]:
     return sorted(result, key=lambda m: m["name"])
 
 
+def disabled_participants(window: Window, region, *, within_period: bool) -> list[dict]:
+    """Participants with a nosology, each with the modes they took part in: the students that
+    `participants_disabled` counts (as of `D`, or within the period)."""
+    source = SOURCES["attended"]
+    rows = source.rows(window).filter(student__region=region, student__nosology__isnull=False)
+    if within_period:
+        rows = rows.filter(source.period(window))
+    found = (
+        rows.order_by().values("student", "student__last_name", "student__first_name", "student__middle_name",
+                               "student__school__short_name", "student__nosology__code", "event__mode")
+        .annotate(n=Count("pk"))
+    )
+    students: dict[int, dict] = {}
+    for row in found:
+        name = " ".join(filter(None, (row["student__last_name"], row["student__first_name"],
+                                      row["student__middle_name"])))
+        entry = students.setdefault(row["student"], {
+            "name": name, "school": row["student__school__short_name"], "nosology": row["student__nosology__code"],
+            "offline": 0, "online": 0,
+        })
+        entry[row["event__mode"]] += row["n"]
+    return sorted(students.values(), key=lambda s: (s["nosology"], s["name"]))
+
+
 def monthly_report(*, campaign: Campaign, region: Region, period: dt.date) -> RegionReport:
     window = month_window(campaign, period)
     return RegionReport(
@@ -120,6 +145,7 @@ def monthly_report(*, campaign: Campaign, region: Region, period: dt.date) -> Re
         values=region_values(window, region),
         participants_by_month=participants_by_month(window, region),
         mentors=mentors_with_events(window, region),
+        disabled=disabled_participants(window, region, within_period=True),
         records=record_lists(window, region, within_period=True),
     )
 
@@ -195,6 +221,7 @@ def campaign_report(*, campaign: Campaign, region: Region, now: dt.datetime | No
         values=region_values(window, region),
         participants_by_month=participants_by_month(window, region),
         mentors=mentors_with_events(window, region),
+        disabled=disabled_participants(window, region, within_period=False),
         records=record_lists(window, region, within_period=False),
         municipalities=_municipality_rows(Municipality.objects.filter(region=region).order_by("name"), school_rows),
         schools=school_rows,

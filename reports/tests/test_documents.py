@@ -54,10 +54,13 @@ def test_xlsx_has_every_figure(november):
 def test_xlsx_lists_and_formula_escape(november, known):
     book = openpyxl.load_workbook(io.BytesIO(november.xlsx))
     titles = [ws.title for ws in book.worksheets]
-    assert len(titles) == 7  # figures, disabilities, per month, mentors, promotion, training, needs
-    mentors = list(book.worksheets[3].iter_rows(min_row=2, values_only=True))
+    # figures, disabilities (per group; per student), per month, mentors, promotion, training, needs
+    assert len(titles) == 8
+    disabled = list(book.worksheets[2].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[3], row[4]) for row in disabled] == [(known.s4.full_name, 0, 1)]  # E4 online, in November
+    mentors = list(book.worksheets[4].iter_rows(min_row=2, values_only=True))
     assert sorted(m[0] for m in mentors) == sorted([known.m1.full_name, known.m2.full_name])
-    promotion = [row[2] for row in book.worksheets[4].iter_rows(min_row=2, values_only=True)]
+    promotion = [row[2] for row in book.worksheets[5].iter_rows(min_row=2, values_only=True)]
     assert promotion == ["'=Статья 2026-11-05"]  # a title typed as a formula stays text
     assert book.worksheets[0]["C2"].number_format == "#,##0"
 

@@ -1,0 +1,149 @@
+"""Forms of the coordinator's records and the monitoring page: they parse what the user typed; the rules live in
+regions.services."""
+
+import os
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bilet.widgets import DateInput, MonthInput
+
+from .models import Campaign, MonitoringIndicator, PromotionMeasure, Region, TeamTraining, TrainingNeed
+from .services import RecordError, monitoring_value_check
+
+
+class CertificateInput(forms.ClearableFileInput):
+    """The stored certificate by its name only: the file is served by a scoped view, never by a media URL."""
+
+    template_name = "regions/records/certificate_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["file_name"] = os.path.basename(value.name)
+        return context
+
+
+class RecordForm(forms.Form):
+    """The region (offered only to someone who keeps the records of several) and the campaign of a record."""
+
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.all())
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is None or len(regions) < 2:
+            del self.fields["region"]
+        else:
+            self.fields["region"].queryset = regions
+
+    def service_fields(self) -> dict:
+        """The cleaned data as keyword arguments of the record's create / update service."""
+        data = dict(self.cleaned_data)
+        data.pop("region", None)
+        return data
+
+
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+def _record_form(name: str, model, fields: tuple[str, ...], widgets: dict | None = None) -> type[RecordForm]:
+    """A RecordForm with `model`'s fields (labels, choices, help texts and limits from the model)."""
+    declared = forms.fields_for_model(model, fields=fields, widgets=widgets, formfield_callback=_formfield)
+    return type(name, (RecordForm,), {**declared, "__module__": __name__})
+
+
+PromotionMeasureForm = _record_form(
+    "PromotionMeasureForm", PromotionMeasure, ("kind", "held_on", "title", "link", "reach"),
+    widgets={"held_on": DateInput()},
+)
+_TrainingBase = _record_form(
+    "_TrainingBase", TeamTraining, ("person_name", "role", "course", "format", "completed_on", "certificate"),
+    widgets={"completed_on": DateInput(), "certificate": CertificateInput(
+        attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+    )},
+)
+
+
+class TeamTrainingForm(_TrainingBase):
+    def service_fields(self) -> dict:
+        data = super().service_fields()
+        if data.get("certificate") is None:
+            data.pop("certificate", None)  # nothing uploaded and nothing cleared: the stored file stays
+        return data
+
+
+_NeedBase = _record_form(
+    "_NeedBase", TrainingNeed, ("topic", "audience", "people_count", "wished_month"),
+    widgets={"wished_month": MonthInput()},
+)
+
+
+class TrainingNeedForm(_NeedBase):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        month = self.fields["wished_month"]
+        month.input_formats = [MonthInput.FORMAT, "%m.%Y", "%Y-%m-%d"]
+        month.help_text = _("Year and month, e.g. 2026-09")
+
+
+def record_initial(record, names) -> dict:
+    return {name: getattr(record, name) for name in names}
+
+
+# --- monitoring --------------------------------------------------------------------------------------------------
+
+YES_NO_CHOICES = [
+    ("", "—"), ("1", pgettext_lazy("monitoring answer", "yes")), ("0", pgettext_lazy("monitoring answer", "no")),
+]
+
+
+def indicator_field_name(indicator: MonitoringIndicator) -> str:
+    return f"indicator_{indicator.pk}"
+
+
+class MonitoringForm(forms.Form):
+    """One field per entered indicator of the page; each value is checked against its unit as the service will."""
+
+    def __init__(self, *args, indicators: list[MonitoringIndicator], values: dict[int, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = {indicator_field_name(i): i for i in indicators}
+        for name, indicator in self.indicators.items():
+            initial = values.get(indicator.pk)
+            if indicator.unit == MonitoringIndicator.Unit.YES_NO:
+                field = forms.ChoiceField(choices=YES_NO_CHOICES, required=False)
+                initial = "" if initial is None else str(int(initial))
+            else:
+                field = forms.CharField(
+                    required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8})
+                )
+                initial = "" if initial is None else _plain_number(initial)
+            field.label = indicator.name
+            field.initial = initial
+            self.fields[name] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, indicator in self.indicators.items():
+            if name not in cleaned:
+                continue
+            try:
+                cleaned[name] = monitoring_value_check(indicator=indicator, value=cleaned[name])
+            except RecordError as error:
+                self.add_error(name, error.message)
+        return cleaned
+
+    def values(self) -> dict[MonitoringIndicator, object]:
+        return {indicator: self.cleaned_data.get(name) for name, indicator in self.indicators.items()}
+
+
+def _plain_number(value) -> str:
+    """12.00 → «12», 37.50 → «37,5»: what a person would type."""
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+    return text.replace(".", ",")
+
