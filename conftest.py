@@ -104,7 +104,10 @@ def require_postgres(settings):
 # --- A real Celery worker (CI: notifications and reports go through Redis and a worker process) ---------------------
 # Tests that use these fixtures, or drive Chromium, are marked so that `make test` runs them in a separate, non-parallel
 # pytest run (one live server, one worker, one test database).
-_AUTO_MARKS = {"celery_worker_process": "celery_worker", "page": "browser", "live_server": "browser"}
+_AUTO_MARKS = {
+    "celery_worker_process": "celery_worker", "start_celery_worker": "celery_worker", "page": "browser",
+    "live_server": "browser",
+}
 
 
 def pytest_itemcollected(item):
@@ -140,19 +143,7 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}{host}{port}/{quote(settings_dict['NAME'], safe='')}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """`celery -A bilet worker` in a subprocess, on the test database pytest-django created and this process's queue.
-
-    Yields a namespace with `mail_dir` (the worker's file email backend writes there) and `log` (its output).
-    Needs CELERY_BROKER_URL with Redis answering and PostgreSQL (an SQLite test database lives in this process's
-    memory, out of the worker's reach)."""
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from django.conf import settings
+def _check_worker_services():
     from django.db import connection
 
     broker = os.environ.get("CELERY_BROKER_URL", "")
@@ -162,42 +153,109 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         _service_missing(f"the Celery broker at {broker} does not answer")
     if connection.vendor != "postgresql":
         _service_missing("a Celery worker process needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    return broker
 
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    log_path = tmp_path_factory.mktemp("worker-log") / "celery.log"
+
+def start_worker_process(*, queue: str, log_path, mail_dir, extra_env: dict | None = None):
+    """`celery -A bilet worker` (solo pool) in a subprocess, on the test database and `queue`; returns the process
+    once the worker says it is ready. `extra_env` adds variables (e.g. a test-only delay) for this worker only."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bilet.test_settings",
         "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": broker,
+        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "TEST_EMAIL_FILE_PATH": str(mail_dir),
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "bilet", "worker",
-        "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
+        "--pool=solo", "--queues", queue, "--hostname", f"{queue}-{time.monotonic_ns()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
     ]  # fmt: skip
     root = Path(__file__).resolve().parent
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while " ready." not in Path(log_path).read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{Path(log_path).read_text(errors='replace')[-4000:]}")
+        time.sleep(0.2)
+    return process
+
+
+def stop_worker_process(process) -> None:
+    import subprocess
+
+    # Stop it before pytest-django drops the test database: an open connection would block DROP DATABASE.
+    process.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while " ready." not in log_path.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start:\n{log_path.read_text(errors='replace')[-4000:]}")
-            time.sleep(0.2)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`celery -A bilet worker` in a subprocess, on the test database pytest-django created and this process's queue.
+
+    Yields a namespace with `mail_dir` (the worker's file email backend writes there) and `log` (its output).
+    Needs CELERY_BROKER_URL with Redis answering and PostgreSQL (an SQLite test database lives in this process's
+    memory, out of the worker's reach)."""
+    from django.conf import settings
+
+    _check_worker_services()
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    log_path = tmp_path_factory.mktemp("worker-log") / "celery.log"
+    process = start_worker_process(queue=queue, log_path=log_path, mail_dir=mail_dir)
+    try:
         yield SimpleNamespace(process=process, queue=queue, mail_dir=mail_dir, log=log_path)
     finally:
-        # Stop it before pytest-django drops the test database: an open connection would block DROP DATABASE.
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_worker_process(process)
+
+
+@pytest.fixture
+def start_celery_worker(transactional_db, django_db_serialized_rollback, settings, tmp_path):
+    """Workers of this test's own, on a queue of its own (`start.queue`): `start(extra_env={...})` starts one and
+    returns its process (its output in `process.log_path`). Tasks sent with `queue=start.queue` go to them; the
+    test may kill them; the rest are stopped at its end."""
+    import itertools
+
+    from bilet.celery import app
+
+    _check_worker_services()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    processes = []
+    numbers = itertools.count(1)
+
+    def start(extra_env: dict | None = None):
+        log_path = tmp_path / f"worker-{next(numbers)}.log"
+        process = start_worker_process(queue=start.queue, log_path=log_path, mail_dir=tmp_path, extra_env=extra_env)
+        process.log_path = log_path
+        processes.append(process)
+        return process
+
+    start.queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-own-{tmp_path.name}"
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            stop_worker_process(process)
+    app.conf.task_always_eager = was_eager
 
 
 @pytest.fixture

@@ -34,6 +34,9 @@ ITEMS: list[NavItem] = [
     NavItem(_("Attendance"), "venues:attendance_overdue", lambda r: bool(r.coordinator_region_ids or r.venue_ids)),
     NavItem(_("My students' recommendations"), "venues:mentor_recommendations", lambda r: r.mentor_id is not None),
     NavItem(_("Overdue recommendations"), "venues:recommendations_overdue", lambda r: bool(r.operator or r.region_ids)),
+    # Reports (issue 13): built and read by region roles; the curator sets the monthly reports' deadlines.
+    NavItem(_("Reports"), "reports:report_list", lambda r: bool(r.operator or r.region_ids)),
+    NavItem(_("Report deadlines"), "reports:deadline_list", lambda r: bool(r.operator or r.region_ids)),
     # The coordinator's records for the reports (issue 13 §1, §2d): the region's coordinator, its curators (read-only).
     NavItem(_("Promotion"), "regions:promotion_list", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Team training"), "regions:training_list", lambda r: r.operator or bool(r.region_ids)),

@@ -253,6 +253,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker killed in the middle of a task (a report build takes minutes): with acks_late the message stays in the
+# broker; a killed pool process puts it back at once, and the message of a worker killed outright goes back to the
+# queue once the visibility timeout passes — longer than the longest task (a report build stops at 55 minutes), or
+# a second worker would start a build that is still running.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)}
+CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 58 * 60
+# The queue of the report builds ("" = the default queue). Builds take minutes: production may give them workers of
+# their own (`celery -A bilet worker -Q reports`) so that emails never wait behind them.
+REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
+# Where links in emails point (the emails are sent by workers, which have no request to build an address from).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Security -------------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

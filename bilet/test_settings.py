@@ -8,7 +8,9 @@ from .settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="bilet-test-media-")
+# A worker process of the tests (conftest.start_worker_process) shares the media folder of the pytest process that
+# started it, as production's workers share the web's storage.
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bilet-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -32,3 +34,13 @@ if os.environ.get("CELERY_TASK_ALWAYS_EAGER") in {"0", "false"}:
 if os.environ.get("TEST_EMAIL_FILE_PATH"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
+
+# Reports: a pause after each progress step of a build (seconds), so a test can watch the progress bar move or kill
+# the worker midway. Never set outside the tests.
+REPORTS_TEST_STEP_DELAY = float(os.environ.get("REPORTS_TEST_STEP_DELAY", "0"))
+# A worker started with a short CELERY_VISIBILITY_TIMEOUT (the test of a worker killed mid-build) looks for the
+# messages of dead workers every second instead of every 100 s.
+if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+    }

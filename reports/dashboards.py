@@ -531,3 +531,14 @@ def family(*, user, campaign: Campaign | None, roles_filter: str) -> list[Family
             )
             members[booking.student_id].bookings.append(booking)
     return list(members.values())
+
+
+# --- reports: monthly reports past their deadline (issue 13 §6) -------------------------------------------------------
+
+
+def overdue_reports(*, user, region_ids) -> list:
+    """The region's (or the curator's regions') monthly reports past the curator's deadline, neither sent nor
+    accepted, the longest overdue first; each with the link to the region's reports."""
+    from .selectors import overdue_deadlines
+
+    return list(overdue_deadlines(user=user, region_ids=region_ids)[:UPCOMING_LIMIT])

@@ -41,6 +41,9 @@ LISTS = [
     "venues:mentor_recommendations",
     "bilet:pd_log",
     "home",
+    "reports:report_list",
+    "reports:deadline_list",
+    "reports:report_new",
 ]
 
 EXPORTS = ["participants:student_export_csv", "participants:student_export_xlsx"]
@@ -79,9 +82,24 @@ def _foreign_markers(w):
     ]
 
 
+def _with_reports(world):
+    """Give each region a ready campaign report (stand-in files), sent to the curator, and a monthly deadline."""
+    from reports import services
+    from reports.models import ReportDeadline
+
+    from .conftest import make_report
+
+    for w in (world.a, world.b):
+        w.report = make_report(world, "a" if w is world.a else "b")
+        services.report_send(actor=w.coordinator.user, report=w.report)
+        period = services.previous_month(w.report.created_at.date())
+        ReportDeadline.objects.create(region=w.region, period=period, due_on=w.report.created_at.date())
+
+
 @pytest.fixture
-def matrix_world(world):
+def matrix_world(world, renderer):
     _with_recommendations(world)
+    _with_reports(world)
     return world
 
 
@@ -302,3 +320,62 @@ def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
     client.force_login(_user(matrix_world, "a", role))
     obj = getattr(matrix_world.a, attr)
     assert client.get(reverse(url_name, args=[obj.pk])).status_code == 200
+
+
+# --- Reports (issue 13 §8): a report, its files and its downloads only within the scope ---------------------------------
+REPORT_PAGES = [
+    ("get", "reports:report_detail", []),
+    ("get", "reports:report_download", ["pdf"]),
+    ("get", "reports:report_download", ["xlsx"]),
+    ("post", "reports:report_rebuild", []),
+    ("post", "reports:report_send", []),
+    ("post", "reports:report_review", []),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method,url_name,extra", REPORT_PAGES)
+def test_other_regions_report_and_files_are_404(client, matrix_world, role, method, url_name, extra):
+    from bilet.models import PersonalDataAccess
+    from reports.models import Report, ReportSubmission
+
+    client.force_login(_user(matrix_world, "a", role))
+    report = matrix_world.b.report
+    data = {"decision": "accept", "comment": "ok"} if method == "post" else None
+    response = getattr(client, method)(reverse(url_name, args=[report.pk, *extra]), data)
+    assert response.status_code == 404, f"{role} reached {url_name} of region b"
+    assert Report.objects.filter(region=matrix_world.b.region).count() == 1
+    assert ReportSubmission.objects.get(region=matrix_world.b.region).state == "sent"
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["navigator", "venue_staff", "mentor", "guardian", "student"])
+@pytest.mark.parametrize("url_name,extra", [("reports:report_detail", []), ("reports:report_download", ["pdf"])])
+def test_own_regions_report_is_404_for_roles_without_reports(client, matrix_world, role, url_name, extra):
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse(url_name, args=[matrix_world.a.report.pk, *extra])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "curator"])
+@pytest.mark.parametrize("url_name,extra", [("reports:report_detail", []), ("reports:report_download", ["pdf"])])
+def test_own_regions_report_is_reachable(client, matrix_world, role, url_name, extra):
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse(url_name, args=[matrix_world.a.report.pk, *extra])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_national_summary_is_operator_staffs_only(client, matrix_world):
+    from reports import services
+    from reports.models import ReportType
+
+    national, _ = services.report_request(
+        actor=matrix_world.operator, report_type=ReportType.NATIONAL, region=None, campaign=matrix_world.campaign
+    )
+    for role in ("coordinator", "curator"):
+        client.force_login(_user(matrix_world, "a", role))
+        assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 404
+    client.force_login(matrix_world.operator)
+    assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 200
