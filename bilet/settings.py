@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "bilet.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "bilet.urls"

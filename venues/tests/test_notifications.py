@@ -12,7 +12,7 @@ from bilet.models import User
 from participants.tests.factories import GuardianFactory
 from regions.tests.factories import UserFactory
 from venues.models import Booking
-from venues.services.bookings import booking_cancel, booking_create
+from venues.services.booking import booking_cancel, booking_create
 from venues.services.notifications import event_email_context, notify_students, recipient_emails
 from venues.tasks import notifications as notification_tasks
 from venues.tasks.notifications import send_notification_email
