@@ -161,7 +161,7 @@ def test_a_refusal_rolls_back_and_releases_the_student(school_world, online):
 def test_an_error_while_claiming_the_seat_rolls_back_and_is_not_hidden(school_world, online, monkeypatch):
     (student,) = school_world.students(1)
 
-    def failing(event, *, now):
+    def failing(event):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 / 0")
 
@@ -213,12 +213,15 @@ def test_a_stale_copy_of_the_event_is_read_again(school_world, online):
     assert _idle()
 
 
-def test_terms_changed_between_the_rules_and_the_seat_are_decided_again_under_the_event_lock(
+def test_an_event_moved_between_the_rules_and_the_seat_is_decided_again_under_the_event_lock(
     school_world, online, inside_the_booking
 ):
-    """The event changes after the rules were decided and before the seat is claimed: the claim finds other terms,
-    and under the event's lock the rules are decided again on them (here: the event no longer admits grade 8)."""
+    """The event is moved after the rules were decided and before the seat is claimed: the claim finds another time,
+    and under the event's lock the rules are decided again on it (here the new time overlaps another booking)."""
     (student,) = school_world.students(1)
+    elsewhere = school_world.event(mode=Event.Mode.ONLINE, address="", online_url="https://video.example/o",
+                                   starts_at=online.starts_at + dt.timedelta(days=1))
+    booking_create(actor=school_world.navigator.user, event=elsewhere, student=student)
     moved = []
 
     def move_the_event(student):
@@ -226,7 +229,8 @@ def test_terms_changed_between_the_rules_and_the_seat_are_decided_again_under_th
             return  # once: asked again under the event's lock, the other session would wait for this one
         moved.append(True)
         _from_another_connection(
-            "UPDATE venues_event SET grade_min = 10, grade_max = 11 WHERE id = %s RETURNING id", [online.pk]
+            "UPDATE venues_event SET starts_at = %s, ends_at = %s WHERE id = %s RETURNING id",
+            [elsewhere.starts_at, elsewhere.ends_at, online.pk],
         )
 
     inside_the_booking(move_the_event)
@@ -234,8 +238,8 @@ def test_terms_changed_between_the_rules_and_the_seat_are_decided_again_under_th
     with pytest.raises(BookingError) as refused:
         booking_create(actor=school_world.navigator.user, event=online, student=student)
 
-    assert refused.value.rule == "grade_event"
-    assert not Booking.objects.filter(student=student).exists()
+    assert refused.value.rule == "overlap"
+    assert not Booking.objects.filter(student=student, event=online).exists()
     online.refresh_from_db()
     assert online.seats_taken == 0
 
@@ -369,9 +373,10 @@ def test_a_student_books_themself_without_reading_their_roles_or_the_event_page(
     assert booking.status == "waitlisted" and booking.booked_by_id == student.user_id
     sql = [q["sql"] for q in queries]
     assert not any("bilet_roles_" in s or "bilet_event_public_" in s or "regions_curator" in s for s in sql), sql
-    # The signed-in user; BEGIN, the lock timeout, the student (locked), the event, the student's bookings, the
-    # booking; no free seat: the event's lock; COMMIT; then the place in the queue for the message.
-    assert len(sql) == 10 and '"bilet_user"' in sql[0] and sql[1] == "BEGIN" and sql[8] == "COMMIT", sql
+    # The signed-in user; BEGIN, the lock timeout, the student (locked), the event, the student's bookings; no free
+    # seat: the event's lock, the places ahead in the queue, the booking; COMMIT. Nothing after it (the place in the
+    # queue came with the booking).
+    assert len(sql) == 10 and '"bilet_user"' in sql[0] and sql[1] == "BEGIN" and sql[-1] == "COMMIT", sql
     assert _idle()
     assert _messages(response) == [f"Мест на «{online.title}» нет — вы в листе ожидания, 1-й в очереди."]
 

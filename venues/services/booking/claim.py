@@ -1,13 +1,14 @@
 """Booking a place: one transaction for every path and every database.
 
-Inside `transaction.atomic()` with a lock timeout (`bilet.db.locked_write`), a booking locks the student and reads them
-with their consent and bookings, reads the event with its campaign, decides every rule (`rules.refusal`), and writes the
-booking. Its seat is claimed last, by one conditional UPDATE of the event row (a free seat, and the event's terms still
-those the rules were decided against), so a popular event's row is locked only from that statement to the commit.
-A booking that finds no seat, or terms that changed meanwhile, locks the event row and settles under that lock: the
-rules again on the event's current terms, then a seat if one is free, else a place on the waiting list. A place in
-the queue is thus always taken under the lock a cancellation takes before it looks at the queue (`waitlist.py`), so
-a seat it frees goes to this booking or, through the queue, to the waiting list.
+Inside `transaction.atomic()` with a lock timeout (`bilet.db.locked_write`), a booking locks the student and reads
+them with their consent and bookings, reads the event with its campaign, decides every rule (`rules.refusal`) and
+inserts the booking. Only then is the event's row touched: the seat is claimed by one conditional UPDATE (a free seat,
+the event still published at the same time), the last statement before the commit, so a popular event's row is locked
+only from that statement to the commit. A booking that finds no seat, or an event that changed meanwhile, locks the
+event's row and settles under that lock: the rules again on the event's current terms, then a seat if one is free,
+else a place at the end of the waiting list. Every place in the queue is thus taken under the lock a cancellation
+takes before it looks at the queue (`waitlist.py`), so a seat it frees goes to this booking or, through the queue, to
+the waiting list.
 
 The unique index of active bookings and the CHECK `seats_taken <= capacity` are the last line of defence.
 """
@@ -88,7 +89,7 @@ def _answering_races(book, bookings_of_the_student_here):
 @locked_write(busy=BookingBusy)
 def _book(*, actor, event_id: int, student_lookup: dict, published_only: bool = False) -> Booking | None:
     student = lock_student(**student_lookup)
-    event = Event.objects.select_related("campaign").filter(pk=event_id).first()
+    event = next(iter(Event.objects.select_related("campaign").filter(pk=event_id)[:1]), None)
     if published_only and (student is None or event is None or event.status != Event.Status.PUBLISHED):
         return None
     if student is None:
@@ -108,13 +109,17 @@ def _book(*, actor, event_id: int, student_lookup: dict, published_only: bool = 
 
     now = timezone.now()
     refuse_on(event, now)
-    free = event.seats_taken < event.capacity
-    booking = Booking.objects.create(
-        event=event, student=student, booked_by_id=getattr(actor, "pk", None),
-        status=Booking.Status.CONFIRMED if free else Booking.Status.WAITLISTED,
-    )
-    if not (free and _claim_seat(event, now=now)):
-        _settle_under_event_lock(booking, read=event, refuse_on=refuse_on)
+    booking = Booking(event=event, student=student, booked_by_id=getattr(actor, "pk", None),
+                      status=Booking.Status.CONFIRMED)
+    if event.seats_taken < event.capacity:
+        booking.save()  # before the event's row is touched: the seat's claim is the last statement before COMMIT
+        if _claim_seat(event):
+            return booking
+    booking.event, booking.status, position = _settle_under_event_lock(read=event, refuse_on=refuse_on)
+    booking.created_at = timezone.now()  # under the event's lock: its place in the queue is taken now
+    booking.save()
+    if position is not None:
+        booking.queue_position = position
     return booking
 
 
@@ -126,28 +131,29 @@ def _event_terms(event: Event) -> dict:
     }
 
 
-def _claim_seat(event: Event, *, now: dt.datetime) -> bool:
-    """Take a seat of `event` if one is free and its terms are those of `event` (the rules' copy): the statement
-    waits for the row's lock and then re-reads the row as committed (READ COMMITTED), so two bookings can never
-    count the last seat as free."""
+def _claim_seat(event: Event) -> bool:
+    """Take a seat of `event` if one is free and the event is still published at the same time: the statement waits
+    for the row's lock and then reads the row again as committed (READ COMMITTED), so two bookings can never count
+    the last seat as free. Its other terms (grades, mode, campaign) are fixed once it is published
+    (`services.events.PUBLISHED_FIELDS`); `_settle_under_event_lock` compares them all."""
     claimed = Event.objects.filter(
-        pk=event.pk, seats_taken__lt=F("capacity"), starts_at__gt=now, **_event_terms(event)
+        pk=event.pk, seats_taken__lt=F("capacity"), status=event.status, starts_at=event.starts_at,
+        ends_at=event.ends_at,
     ).update(seats_taken=F("seats_taken") + 1)
     return claimed == 1
 
 
-def _settle_under_event_lock(booking: Booking, *, read: Event, refuse_on) -> None:
+def _settle_under_event_lock(*, read: Event, refuse_on) -> tuple[Event, str, int | None]:
     """No seat was claimed: under the event's lock, decide the rules again if its terms changed (a refusal undoes
-    the booking), then take a free seat or leave the booking on the waiting list."""
+    everything), then take a free seat, or a place at the end of the waiting list (and which one it is: every place
+    in the queue is taken under this lock)."""
     event = lock_event(read.pk)
     event.campaign = read.campaign
     now = timezone.now()
     if _event_terms(event) != _event_terms(read) or event.starts_at <= now:
         refuse_on(event, now)
-    status = Booking.Status.CONFIRMED if event.seats_taken < event.capacity else Booking.Status.WAITLISTED
-    if status == Booking.Status.CONFIRMED:
+    if event.seats_taken < event.capacity:
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
-    if status != booking.status:
-        booking.status = status
-        booking.save(update_fields=["status"])
-    booking.event = event
+        return event, Booking.Status.CONFIRMED, None
+    ahead = Booking.objects.filter(event_id=event.pk, status=Booking.Status.WAITLISTED).count()
+    return event, Booking.Status.WAITLISTED, ahead + 1

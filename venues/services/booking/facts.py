@@ -44,11 +44,12 @@ class StudentFacts:
     clash: BookingRow | None  # the earliest counted booking on another event that overlaps this one
 
 
+_CONSENT_IN_FORCE = Exists(Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True))
+
+
 def with_consent(students: QuerySet[Student]) -> QuerySet[Student]:
     """Annotate `has_consent`: a consent given and not withdrawn."""
-    return students.annotate(
-        has_consent=Exists(Consent.objects.filter(student=OuterRef("pk"), withdrawn_at__isnull=True))
-    )
+    return students.annotate(has_consent=_CONSENT_IN_FORCE)
 
 
 def booking_rows(student_ids) -> dict[int, list[BookingRow]]:

@@ -17,7 +17,7 @@ from .facts import with_consent
 
 def lock_student(**lookup) -> Student | None:
     """Lock the student matching `lookup` (`pk=…` or `user=…`) and read them, with `has_consent`; None if none."""
-    return with_consent(Student.objects.select_for_update(of=("self",))).filter(**lookup).first()
+    return next(iter(with_consent(Student.objects.select_for_update(of=("self",))).filter(**lookup)[:1]), None)
 
 
 def lock_students(student_ids) -> dict[int, Student]:
