@@ -57,7 +57,7 @@ def booking_create_self(*, actor, event_id: int) -> Booking | None:
     None, with nothing written, when the actor is not a student or no published event has this key: the caller then
     takes the general way (`event_public_get`, whom to book, `booking_create`), which answers those cases."""
     return _answering_races(
-        lambda: _book(actor=actor, event_id=event_id, student_lookup={"user": actor}, published_only=True),
+        lambda: _book(actor=actor, event_id=event_id, student_lookup={"user_id": actor.pk}, published_only=True),
         lambda: Booking.objects.filter(event_id=event_id, student__user=actor),
     )
 
