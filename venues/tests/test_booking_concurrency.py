@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from regions.tests.factories import UserFactory
 from venues.models import Booking, Event
-from venues.services.booking import BookingBusy, BookingError, booking_cancel, booking_create, rules
+from venues.services.booking import (
+    BookingBusy,
+    BookingError,
+    booking_cancel,
+    booking_create,
+    rules,
+)
 from venues.services.booking.facts import student_facts, voice
 
 # serialized_rollback: the flush after each test leaves the data migrations' rows (and content types) as the next

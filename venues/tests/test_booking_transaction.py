@@ -20,10 +20,16 @@ from django.utils import timezone
 from bilet.db import prepared
 from participants.models import Student
 from regions.tests.factories import UserFactory
-from venues.selectors import events as venue_selectors
 from venues.models import Booking, Event
+from venues.selectors import events as venue_selectors
 from venues.selectors.bookings import queue_position, with_queue_position
-from venues.services.booking import BookingError, booking_create, booking_create_self, claim, rules
+from venues.services.booking import (
+    BookingError,
+    booking_create,
+    booking_create_self,
+    claim,
+    rules,
+)
 from venues.tests.factories import BookingFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -13,7 +13,12 @@ from django.utils import timezone
 from participants.tests.factories import ConsentFactory, GuardianFactory, StudentFactory
 from regions.tests.factories import UserFactory
 from venues.models import Booking, Event
-from venues.services.booking import BookingError, booking_cancel, booking_create, waitlist_promote
+from venues.services.booking import (
+    BookingError,
+    booking_cancel,
+    booking_create,
+    waitlist_promote,
+)
 from venues.tests.factories import BookingFactory, EventFactory
 
 

@@ -8,10 +8,20 @@ Every write is one `transaction.atomic()` with a lock timeout; a lock not grante
 serialization failure becomes `BookingBusy` («Сейчас много желающих — попробуйте ещё раз»).
 """
 
-from .claim import booking_create, booking_create_self, booking_refusal, bookings_create_for_students
+from .claim import (
+    booking_create,
+    booking_create_self,
+    booking_refusal,
+    bookings_create_for_students,
+)
 from .facts import event_booking_usage
 from .messages import BookingBusy, BookingError
-from .waitlist import PROMOTE_TASK, booking_cancel, waitlist_promote, waitlist_promote_later
+from .waitlist import (
+    PROMOTE_TASK,
+    booking_cancel,
+    waitlist_promote,
+    waitlist_promote_later,
+)
 
 __all__ = [
     "PROMOTE_TASK",

@@ -18,7 +18,8 @@ from participants.models import Student
 
 from ...models import Booking, Event
 from .facts import StudentFacts
-from .messages import BookingError, Voice, refusal as refused, when
+from .messages import BookingError, Voice, when
+from .messages import refusal as refused
 
 
 def refusal(

@@ -36,6 +36,7 @@ PROMOTION_BATCH = 20
 
 def waitlist_promote_later(*, event_id: int) -> None:
     """Promote the waiting list of `event_id` in a Celery task once the current transaction commits."""
+
     def send():
         send_task(PROMOTE_TASK, event_id=event_id)
 
