@@ -1,24 +1,92 @@
-"""Statements on the busiest paths (every signed-in request, every booking), prepared once per database connection.
+"""Database helpers shared by every app: when a write is "busy", and statements prepared once per connection.
 
-PostgreSQL plans a statement every time it receives one, and for the hand-written statements of the booking path
-planning cost more than running them (pg_stat_statements under load: the student's facts 0.8 ms of planning to 0.13 ms
-of execution, a user's roles 0.6 ms to 0.1 ms). `prepared()` sends `PREPARE` the first time a connection needs a
-statement and answers `EXECUTE name (…)` from then on. The connection is opened with `plan_cache_mode =
-force_generic_plan` (settings.py), so an executed statement reuses its one plan instead of PostgreSQL re-planning it
-for each set of values; the plans are index lookups by key, as good for one value as for another. This setting
-touches nothing else: Django's own queries are not prepared.
+Busy. A write that locks rows may meet another transaction holding them. It waits `LOCK_TIMEOUT` at most (PostgreSQL:
+`SET LOCAL lock_timeout`), and PostgreSQL itself ends one side of a deadlock or of a serialization conflict. In each
+case nothing was written and the same request a moment later will most likely succeed, so the user is asked to try
+again (`Busy`: 503 with `Retry-After`, see `bilet.middleware`) and a task retries, instead of a 500 or a lost job.
+`locked_write` is the one way a service opens such a transaction.
 
-A prepared statement lives as long as the server session, whatever its transactions do (a rollback keeps it), so the
-names prepared are remembered with the driver's connection object they were prepared on: a new connection
-(CONN_MAX_AGE expired, a reconnect, the test database) prepares them again. A transaction-pooling PgBouncer in front
-of PostgreSQL would break this (its server sessions are not the client's); session pooling is fine.
+Prepared statements. `prepared()` sends `PREPARE` the first time a connection needs one of the busiest hand-written
+statements (a user's roles, the event page's read) and answers `EXECUTE name (…)` from then on: PostgreSQL plans such a
+statement once per connection instead of once per request. The connection is opened with `plan_cache_mode =
+force_generic_plan` (settings.py), so an executed statement reuses its one plan; the plans are index lookups by key,
+as good for one value as for another. Django's own queries are not prepared. A prepared statement lives as long as the
+server session, so the names are remembered with the driver's connection they were prepared on; a transaction-pooling
+PgBouncer in front of PostgreSQL would break this (its server sessions are not the client's), session pooling is fine.
 """
 
 import functools
 import re
+import sqlite3
 import zlib
+from contextlib import contextmanager
 
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
+from django.utils.translation import gettext_lazy as _
+
+# How long a write waits for a row another transaction holds before it answers "busy".
+LOCK_TIMEOUT = "3s"
+# lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+class Busy(Exception):
+    """The database could not give a write its rows in time; nothing was written and trying again is safe."""
+
+    message = _("The server is busy, please try again.")
+
+    def __str__(self):
+        return str(self.message)
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """A lock timeout, a deadlock or a serialization failure (PostgreSQL), or SQLite's "database is locked"."""
+    for error in (exc, exc.__cause__):
+        if error is None:
+            continue
+        if (getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)) in BUSY_SQLSTATES:
+            return True
+        if isinstance(error, sqlite3.OperationalError) and "database is locked" in str(error):
+            return True
+    return False
+
+
+@contextmanager
+def busy_as(error: type[Exception] = Busy):
+    """Raise `error()` instead of a busy database error (`is_busy_error`); let every other error through."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if is_busy_error(exc):
+            raise error() from exc
+        raise
+
+
+def set_lock_timeout(using: str = "default") -> None:
+    """Bound the current transaction's lock waits by `LOCK_TIMEOUT` (PostgreSQL; SQLite has its own timeout)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def locked_write(func=None, *, busy: type[Exception] = Busy):
+    """Decorate a service that locks rows: it runs in `transaction.atomic()` with `set_lock_timeout()`, and a busy
+    database error leaves it as `busy` once the transaction (or the savepoint, inside a caller's) is rolled back."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            with busy_as(busy), transaction.atomic():
+                set_lock_timeout()
+                return service(*args, **kwargs)
+
+        return wrapper
+
+    return decorate if func is None else decorate(func)
+
+
+# --- prepared statements --------------------------------------------------------------------------------------------
 
 _PARAM = re.compile(r"%\((\w+)\)s")
 

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "bilet.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "bilet.urls"
@@ -108,11 +109,11 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # JIT compiles a page's counting subqueries for 150–300 ms when their estimated cost passes jit_above_cost, for
-    # queries that run in 20–50 ms (EXPLAIN ANALYZE of the coordinator's home and student list, benchmarks/RESULTS.md).
+    # JIT off: it compiled the counting subqueries of the coordinator's pages for longer than they ran
+    # (benchmarks/RESULTS.md, load_data.py run 1).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    # The statements `bilet.db.prepared` prepares (roles, the booking path) are planned once per connection and not
-    # again for each set of values; nothing else is prepared, so nothing else is affected.
+    # The statements `bilet.db.prepared` prepares (roles, the event page's read) are planned once per connection and
+    # not again for each set of values; nothing else is prepared, so nothing else is affected.
     _options["options"] = (_options.get("options", "") + " -c jit=off -c plan_cache_mode=force_generic_plan").strip()
 else:
     # SQLite serialises writers; a generous timeout keeps the demo and the tests from "database is locked".

@@ -175,7 +175,7 @@ def test_bookings_keep_capacity_and_the_campaign_rules(seeded):
 
 
 def test_the_family_that_signs_in_can_still_book_an_in_person_event(seeded):
-    from venues.services.bookings import booking_refusal
+    from venues.services.booking import booking_refusal
 
     student = Student.objects.get(user__email="student71@demo.bilet.local")
     guardian = authenticate(username="guardian71@demo.bilet.local", password="demo-pass-2026")

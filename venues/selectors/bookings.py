@@ -1,11 +1,10 @@
 """Reads for the booking pages: whose bookings a user may act on, queue positions, and the campaign's usage.
 
-The rules themselves live in `venues.services.bookings`; the navigator's class form below pre-filters in SQL with the
+The rules themselves live in `venues.services.booking`; the navigator's class form below pre-filters in SQL with the
 same definitions (`counted_bookings`) so a school of hundreds of students costs one query, and the service decides
 again for each ticked student.
 """
 
-from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -17,7 +16,7 @@ from regions.models import Campaign
 from ..models import Booking, Event
 from .events import event_public_list
 
-# Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/bookings.py.
+# Statuses that hold a place in the campaign's limits (and in a student's timetable); see services/booking/rules.py.
 COUNTED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
 
 
@@ -64,12 +63,15 @@ def with_usage(students: QuerySet[Student], campaign: Campaign | None) -> QueryS
 
 
 def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    """Annotate `queue_position` (1 = next to get a seat), meaningful for waitlisted bookings: the places ahead, in the
-    two counts of `QUEUE_AHEAD_SQL`."""
+    """Annotate `queue_position` (1 = next to get a seat), meaningful for waitlisted bookings.
+
+    The places ahead are counted in two parts: the bookings queued at an earlier instant, which the (event, status,
+    created_at) index answers alone, and the rare ones of the very same instant with a smaller key. Bounded by the
+    booking's own time, the count reads the places ahead only, not the whole queue of a popular event."""
 
     def ahead(**order):
         waiting = Booking.objects.filter(event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED, **order)
-        count = waiting.order_by().values("event_id").annotate(n=Count("pk")).values("n")
+        count = waiting.order_by().values("event_id").annotate(n=Count("*")).values("n")
         return Coalesce(Subquery(count, output_field=IntegerField()), 0)
 
     earlier = ahead(created_at__lt=OuterRef("created_at"))
@@ -78,55 +80,12 @@ def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 
 def queue_position(booking: Booking) -> int | None:
-    """`with_queue_position` of one waitlisted booking, from its own key and time. On PostgreSQL written as SQL
-    (`QUEUE_AHEAD_SQL`): on the booking path the ORM spent ~1 ms building the subqueries."""
+    """`with_queue_position` of one booking: None unless it is waitlisted."""
     if booking.status != Booking.Status.WAITLISTED:
         return None
-    if "queue_position" in booking.__dict__:  # annotated, or read with the booking by the booking service
+    if "queue_position" in booking.__dict__:  # annotated already
         return booking.queue_position
-    if booking.created_at is None:
-        booking.refresh_from_db(fields=["created_at"])
-    if connection.vendor != "postgresql":
-        return with_queue_position(Booking.objects.filter(pk=booking.pk)).values_list("queue_position", flat=True)[0]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 + {queue_ahead_sql(event='%(event)s', created_at='%(created_at)s', pk='%(pk)s')}", {
-            "event": booking.event_id, "created_at": booking.created_at, "pk": booking.pk,
-        })
-        return cursor.fetchone()[0]
-
-
-# The places ahead of a waiting booking, counted in two parts: the bookings queued at an earlier instant — the index
-# (event, status, created_at) answers that alone, an index-only scan once the table has been vacuumed — and the rare
-# ones of the very same instant with a smaller key. One count with "earlier, or same instant and smaller key" had to
-# read every row ahead from the table, for its key. Bounding by the booking's own time reads only the places ahead,
-# not the whole queue (on a popular event, thousands).
-QUEUE_AHEAD_SQL = """((
-    SELECT COUNT(*) FROM {booking} w
-    WHERE w.event_id = {event} AND w.status IN {waiting} AND w.created_at < {created_at}
-) + (
-    SELECT COUNT(*) FROM {booking} w
-    WHERE w.event_id = {event} AND w.status IN {waiting} AND w.created_at = {created_at} AND w.id < {pk}
-))"""
-
-
-def queue_ahead_sql(*, event: str, created_at: str, pk: str) -> str:
-    """`QUEUE_AHEAD_SQL` about the booking whose event, time and key are these SQL expressions (columns or parameters)."""
-    return QUEUE_AHEAD_SQL.format(
-        booking=Booking._meta.db_table, waiting=statuses_sql([Booking.Status.WAITLISTED]),
-        event=event, created_at=created_at, pk=pk,
-    )
-
-
-def statuses_sql(statuses) -> str:
-    """Statuses written into a statement's text, `('confirmed', 'waitlisted')`, not sent as a parameter: the booking
-    statements are prepared with a generic plan (`bilet.db.prepared`), and only a list PostgreSQL can read in the text
-    lets it use the partial unique index of active bookings (`booking_one_active_per_student_event`, WHERE status IN
-    (…)). With the list as a parameter, and before the tables had statistics, the planner combined the event's index
-    instead — a scan of every booking of the event, 0.7 ms per booking on an event of 10,000 bookings, growing with its
-    queue. The values are the code's own choices, never a user's input."""
-    values = [str(status.value) for status in statuses]
-    assert all(value.isidentifier() for value in values), values
-    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+    return with_queue_position(Booking.objects.filter(pk=booking.pk)).values_list("queue_position", flat=True)[0]
 
 
 def family_booking_list(*, user, students) -> QuerySet[Booking]:

@@ -90,10 +90,10 @@ def event_public_list(*, user) -> QuerySet[Event]:
 
 
 def event_public_get(*, user, pk: int) -> Event | None:
-    """The event of `event_public_list(user=…)` with this key, with its campaign (all the booking path reads), or None.
+    """The event of `event_public_list(user=…)` with this key, with its campaign, or None.
 
-    For a family (no working scope) that is a published event, read on PostgreSQL with hand-written SQL: on the
-    booking path the ORM spent 0.8 ms building this query, more than PostgreSQL took to answer it. (SQLite's driver
+    For a family (no working scope) that is a published event, read on PostgreSQL with a prepared hand-written
+    statement: building the ORM's query cost more than PostgreSQL took to answer it. (SQLite's driver
     answers naive datetimes, which only the ORM's converters make aware: the ORM there.) The statement finds the event
     by its key alone and Python checks that it is published: with the status in the condition too, a generic plan made
     without statistics read the index of every published event."""

@@ -9,11 +9,11 @@ Decisions:
 - Waitlisted bookings are not part of the register: they never had a seat.
 """
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bilet.db import locked_write
 from bilet.roles import get_roles
 
 from ..models import Booking, Event, Recommendation
@@ -41,7 +41,7 @@ def event_register(*, event: Event):
     )
 
 
-@transaction.atomic
+@locked_write
 def attendance_mark(*, actor, event: Event, marks: dict[int, bool]) -> Event:
     """Mark each booking of `marks` (booking id → attended?) and record when the register was taken."""
     if not attendance_can_mark(user=actor, event=event):

@@ -3,23 +3,24 @@ coordinator approves, returns with a comment or cancels; a change of time or pla
 cancellation, tells every booked student and guardian.
 
 Every state change is a compare-and-set on the status or happens under the event's row lock, so two coordinators
-pressing "approve" and "return" at once, or a booking landing while the capacity changes, cannot both win.
+pressing "approve" and "return" at once, or a booking landing while the capacity changes, cannot both win. A lock
+not granted in time or a deadlock raises `bilet.db.Busy` (the page answers 503 «Сервер занят, попробуйте ещё раз»).
 """
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial, wraps
 
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bilet.db import locked_write
 from bilet.roles import get_roles
 from regions.models import GRADE_MAX, GRADE_MIN
 
 from ..models import Booking, Event, Mentor, VenueCampaign
-from .bookings import waitlist_promote
+from .booking import waitlist_promote_later
 from .notifications import event_email_context, notify_students
 
 
@@ -154,32 +155,12 @@ def _normalise_place(event: Event) -> None:
         event.address = ""
 
 
-# A booking storm holds the event's row for milliseconds at a time; a change waits for it this long at most.
-LOCK_TIMEOUT = "3s"
-_LOCK_NOT_AVAILABLE = "55P03"
-
-
 def _locked(event: Event) -> Event:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    return Event.objects.select_for_update().select_related("campaign", "venue").get(pk=event.pk)
-
-
-def _busy_is_a_refusal(service):
-    """A lock wait that timed out becomes a «try again» message, never a 500 (the transaction is already gone)."""
-
-    @wraps(service)
-    def wrapper(**kwargs):
-        try:
-            return service(**kwargs)
-        except OperationalError as exc:
-            cause = exc.__cause__
-            if _LOCK_NOT_AVAILABLE in (getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None)):
-                raise EventError(_("Many people are booking this event right now — please try again.")) from exc
-            raise
-
-    return wrapper
+    """The event's row, locked for a change. FOR NO KEY UPDATE, as the booking service locks it: bookings being
+    written meanwhile (their key-share lock on the event) do not hold the change up, their seats wait for it."""
+    return (
+        Event.objects.select_for_update(of=("self",), no_key=True).select_related("campaign", "venue").get(pk=event.pk)
+    )
 
 
 # --- venue staff ---------------------------------------------------------------------------------------------------
@@ -203,8 +184,7 @@ def event_create(*, actor, venue, accessible_for: Iterable = (), mentors: Iterab
     return event
 
 
-@_busy_is_a_refusal
-@transaction.atomic
+@locked_write
 def event_update(*, actor, event: Event, accessible_for: Iterable | None = None, mentors: Iterable | None = None,
                  **fields) -> Event:
     """Edit a draft or returned event (venue staff), or move a published one (venue staff or the coordinator):
@@ -265,9 +245,9 @@ def _update_published(*, actor, event: Event, fields) -> Event:
     event.full_clean()
     event.save(update_fields=list(PUBLISHED_FIELDS))
     if capacity_raised:
-        # New seats go to the waiting list in its order. After the commit: the booking service locks students before
-        # the event, and taking student locks while this transaction holds the event's could deadlock with a booking.
-        transaction.on_commit(partial(waitlist_promote, event=event), robust=True)
+        # New seats go to the waiting list in its order, in a task of its own: it locks the waiting students before
+        # the event, which this transaction holds.
+        waitlist_promote_later(event_id=event.pk)
     place_changed = (event.address, event.online_url) != (before["address"], before["online_url"])
     if time_changed or place_changed:
         _notify_booked(
@@ -284,8 +264,7 @@ def _update_published(*, actor, event: Event, fields) -> Event:
     return event
 
 
-@_busy_is_a_refusal
-@transaction.atomic
+@locked_write
 def event_submit(*, actor, event: Event) -> Event:
     """Send a draft or a returned event to the region's coordinator; only a venue with the event's campaign
     assigned and a signed contract may (seed 000 §5.4)."""
@@ -343,7 +322,7 @@ def _compare_and_set(event: Event, *, expected: str, **changes) -> bool:
     return Event.objects.filter(pk=event.pk, status=expected).update(**changes) == 1
 
 
-@transaction.atomic
+@locked_write
 def event_approve(*, actor, event: Event) -> Event:
     """Publish a submitted event of the coordinator's region."""
     _require_coordinator(actor, event)
@@ -358,7 +337,7 @@ def event_approve(*, actor, event: Event) -> Event:
     return event
 
 
-@transaction.atomic
+@locked_write
 def event_return(*, actor, event: Event, comment: str) -> Event:
     """Send a submitted event back to the venue with what to change."""
     _require_coordinator(actor, event)
@@ -372,8 +351,7 @@ def event_return(*, actor, event: Event, comment: str) -> Event:
     return event
 
 
-@_busy_is_a_refusal
-@transaction.atomic
+@locked_write
 def event_cancel(*, actor, event: Event, reason: str) -> Event:
     """Cancel an event that has not ended: every booking on it ends and booked families are told why."""
     _require_coordinator(actor, event)

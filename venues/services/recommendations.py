@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from bilet.db import locked_write
 from bilet.roles import get_roles
 from regions.models import Competency
 
@@ -33,7 +34,7 @@ def recommendation_overdue(event: Event, now: dt.datetime) -> bool:
     return recommendation_due_at(event) < now
 
 
-@transaction.atomic
+@locked_write
 def recommendation_write(*, actor, booking: Booking, competency: Competency, text: str) -> Recommendation:
     """Write (or, for its author, rewrite) the recommendation for an attended booking."""
     mentor_id = get_roles(actor).mentor_id

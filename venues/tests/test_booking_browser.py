@@ -11,7 +11,7 @@ from django.utils import timezone
 from bilet.tests.test_browser import sign_in as sign_in_with_password
 from participants.tests.factories import ConsentFactory, StudentFactory
 from venues.models import Booking
-from venues.services.bookings import booking_create
+from venues.services.booking import booking_create
 from venues.tests.factories import EventFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -10,14 +10,16 @@ from participants.models import Consent
 from participants.tests.factories import ConsentFactory, StudentFactory
 from regions.tests.factories import CampaignFactory, nosology
 from venues.models import Booking, Event
-from venues.services import bookings as booking_services
-from venues.services.bookings import (
+from venues.selectors.bookings import with_usage
+from venues.services.booking import (
     BookingError,
     booking_create,
     booking_refusal,
     bookings_create_for_students,
     event_booking_usage,
 )
+from venues.services.booking import rules as booking_rules
+from venues.services.booking.facts import student_facts
 from venues.tests.factories import BookingFactory, EventFactory
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -322,7 +324,7 @@ def test_double_submit_past_the_checks_returns_the_same_booking(world, monkeypat
     with the first booking: no error, no second seat."""
     event = online_event(world)
     first = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
-    monkeypatch.setattr(booking_services, "_refusal", lambda **kwargs: None)
+    monkeypatch.setattr(booking_rules, "refusal", lambda **kwargs: None)
     second = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
     assert second.pk == first.pk
     assert Booking.objects.filter(event=event).count() == 1
@@ -331,7 +333,7 @@ def test_double_submit_past_the_checks_returns_the_same_booking(world, monkeypat
 
 
 def test_a_confirmed_booking_is_the_row_written(world):
-    """On PostgreSQL the seat and the booking are one hand-written statement: what it returns is the stored row."""
+    """What `booking_create` returns is the row it stored."""
     event = online_event(world)
     booking = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
     stored = Booking.objects.get(pk=booking.pk)
@@ -392,26 +394,27 @@ def test_navigator_books_several_students_one_line_each(world):
     ]
 
 
-def test_facts_in_one_statement_agree_with_the_orm(world):
-    """On PostgreSQL the rules read the student's facts with one hand-written statement; it must say what the ORM
-    says (on SQLite both are the ORM)."""
-    from venues.services.bookings import _student_facts, _student_facts_orm
-
+def test_the_rules_facts_count_what_the_pages_count(world):
+    """The rules work their facts out in Python from the student's bookings; the pages count the same in SQL
+    (`with_usage`): counted bookings of the campaign, all and in person, not waitlisted, cancelled or on cancelled
+    events."""
     past = timezone.now() - dt.timedelta(days=3)
     BookingFactory(student=world.a.student, status=Booking.Status.ATTENDED, event=online_event(world, starts_at=past))
     BookingFactory(student=world.a.student, status=Booking.Status.WAITLISTED, event=online_event(world))
     BookingFactory(student=world.a.student, event=online_event(world, status=Event.Status.CANCELLED))
     overlapping = online_event(world, starts_at=world.a.event.starts_at + dt.timedelta(minutes=30))
     Consent.objects.filter(student=world.a.sibling).update(withdrawn_at=timezone.now())
+    pages = {s.pk: s for s in with_usage(type(world.a.student).objects.all(), world.campaign)}
     for student, event in [
         (world.a.student, overlapping), (world.a.student, world.a.event), (world.a.sibling, world.a.event),
         (world.a.other_student, world.a.other_event),
     ]:
-        assert _student_facts(student=student, event=event) == _student_facts_orm(student=student, event=event)
-    facts = _student_facts(student=world.a.student, event=overlapping)
-    assert (facts["used"], facts["offline_used"], facts["clash_event_id"]) == (2, 1, world.a.event.pk)
-    assert _student_facts(student=world.a.sibling, event=world.a.event)["has_consent"] is False
-    assert _student_facts(student=world.a.student, event=world.a.event)["existing"] == "confirmed"
+        facts = student_facts(student=student, event=event)
+        assert (facts.used, facts.offline_used) == (pages[student.pk].used, pages[student.pk].offline_used)
+    facts = student_facts(student=world.a.student, event=overlapping)
+    assert (facts.used, facts.offline_used, facts.clash.event_id) == (2, 1, world.a.event.pk)
+    assert student_facts(student=world.a.sibling, event=world.a.event).has_consent is False
+    assert student_facts(student=world.a.student, event=world.a.event).existing == "confirmed"
 
 
 @pytest.mark.parametrize("who", ["student", "guardian", "navigator", "venue_staff"])

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from participants.tests.factories import ConsentFactory, StudentFactory
 from venues import ics
 from venues.models import Booking, Event, Recommendation
-from venues.services.bookings import booking_create
+from venues.services.booking import booking_create
 from venues.tests.factories import BookingFactory, EventFactory
 
 

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from regions.tests.factories import CompetencyFactory, MunicipalityFactory, nosology
 from venues.models import Booking, Event
-from venues.services.bookings import booking_refusal
+from venues.services.booking import booking_refusal
 from participants.tests.factories import StudentFactory
 from venues.tests.factories import BookingFactory, EventFactory, MentorFactory, VenueFactory
 

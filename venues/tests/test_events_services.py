@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import Campaign
@@ -519,15 +520,16 @@ def test_attendance_offered_once_the_event_started(world):
 
 # serialized_rollback: the flush after this test must not recreate content types under the next serialized test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_held_event_lock_answers_try_again(world, require_postgres, monkeypatch):
-    """While a booking storm holds the event's row, a change waits LOCK_TIMEOUT at most and then says so in Russian."""
+def test_a_held_event_lock_answers_busy(client, world, require_postgres, monkeypatch):
+    """While a booking storm holds the event's row, a change waits LOCK_TIMEOUT at most; the page then answers 503
+    «Сервер занят, попробуйте ещё раз» with Retry-After, and nothing was changed."""
     import threading
 
     from django.db import connection, transaction
 
-    from venues.services import events as events_module
+    import bilet.db
 
-    monkeypatch.setattr(events_module, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(bilet.db, "LOCK_TIMEOUT", "200ms")
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_row():
@@ -539,13 +541,17 @@ def test_a_held_event_lock_answers_try_again(world, require_postgres, monkeypatc
 
     holder = threading.Thread(target=hold_the_row)
     holder.start()
+    client.force_login(world.a.coordinator.user)
     try:
         assert locked.wait(10)
-        refused(lambda: event_cancel(actor=world.a.coordinator.user, event=world.a.event, reason="Ремонт"),
-                "Сейчас многие записываются на это мероприятие — попробуйте ещё раз.")
+        with pytest.raises(bilet.db.Busy):
+            event_cancel(actor=world.a.coordinator.user, event=world.a.event, reason="Ремонт")
+        response = client.post(reverse("venues:event_cancel", args=[world.a.event.pk]), {"reason": "Ремонт"})
     finally:
         release.set()
         holder.join()
+    assert response.status_code == 503 and response["Retry-After"] == "3"
+    assert "Сервер занят, попробуйте ещё раз" in response.content.decode()
     world.a.event.refresh_from_db()
     assert world.a.event.status == Event.Status.PUBLISHED
     event_cancel(actor=world.a.coordinator.user, event=world.a.event, reason="Ремонт")

@@ -1,6 +1,5 @@
 """Booking emails: who is told (each person once), only after the commit, retried while the mail server is away."""
 
-import datetime as dt
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -9,14 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bilet.models import User
-from participants.tests.factories import GuardianFactory
-from regions.tests.factories import UserFactory
-from venues.models import Booking
-from venues.services.bookings import booking_cancel, booking_create
 from venues.services.notifications import event_email_context, notify_students, recipient_emails
 from venues.tasks import notifications as notification_tasks
 from venues.tasks.notifications import send_notification_email
-from venues.tests.factories import EventFactory
 
 
 def test_students_and_guardians_each_once(world):
@@ -93,23 +87,6 @@ def test_email_context_is_plain_data(world):
     assert context["place"] == "https://video.example/room"
     assert context["mode"] == "онлайн"
     assert all(isinstance(value, (str, int)) for value in context.values())
-
-
-@pytest.mark.celery_worker
-def test_promotion_email_goes_through_the_real_worker(celery_worker, world):
-    """CI: the freed seat's email travels through Redis to a worker process and arrives in Russian."""
-    event = EventFactory(venue=world.a.venue, campaign=world.campaign, online=True, capacity=1,
-                         starts_at=timezone.now() + dt.timedelta(days=9), title="Сварка будущего")
-    holder = booking_create(actor=world.a.other_student.user, event=event, student=world.a.other_student)
-    booking_create(actor=world.a.guardian.user, event=event, student=world.a.sibling)
-    GuardianFactory(user=UserFactory(email="father71@test.example"), children=[world.a.sibling])
-    booking_cancel(actor=world.a.other_student.user, booking=holder)
-    assert Booking.objects.get(event=event, student=world.a.sibling).status == "confirmed"
-    messages = celery_worker.read_mail(count=2)
-    assert sorted(m["To"] for m in messages) == ["father71@test.example", "guardian71@test.example"]
-    for message in messages:
-        assert message["Subject"] == "Для вас освободилось место: «Сварка будущего»"
-        assert world.a.sibling.full_name in message.get_content()
 
 
 # --- each message in the reader's voice (issue 12 §18) --------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Booking pages (issue 4 §4): book and cancel, a navigator's class booking, "my bookings" and its calendar file.
 
-Every write goes through `venues.services.bookings`; a student outside the user's reach is a 404, like a booking that
+Every write goes through `venues.services.booking`; a student outside the user's reach is a 404, like a booking that
 is not theirs to cancel.
 """
 
@@ -40,7 +40,7 @@ from ..selectors.bookings import (
     with_usage,
 )
 from ..selectors import event_public_get
-from ..services.bookings import (
+from ..services.booking import (
     BookingError,
     booking_cancel,
     booking_create,

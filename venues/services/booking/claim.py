@@ -1,0 +1,159 @@
+"""Booking a place: one transaction for every path and every database.
+
+Inside `transaction.atomic()` with a lock timeout (`bilet.db.locked_write`), a booking locks the student and reads
+them with their consent and bookings, reads the event with its campaign, decides every rule (`rules.refusal`) and
+inserts the booking. Only then is the event's row touched: the seat is claimed by one conditional UPDATE (a free seat,
+the event still published at the same time), the last statement before the commit, so a popular event's row is locked
+only from that statement to the commit. A booking that finds no seat, or an event that changed meanwhile, locks the
+event's row and settles under that lock: the rules again on the event's current terms, then a seat if one is free,
+else a place at the end of the waiting list. Every place in the queue is thus taken under the lock a cancellation
+takes before it looks at the queue (`waitlist.py`), so a seat it frees goes to this booking or, through the queue, to
+the waiting list.
+
+The unique index of active bookings and the CHECK `seats_taken <= capacity` are the last line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError
+from django.db.models import F
+from django.utils import timezone
+
+from bilet.db import locked_write
+from participants.models import Student
+
+from ...models import Booking, Event
+from . import rules
+from .facts import booking_rows, facts_about, may_act_for, student_facts, voice
+from .locks import lock_event, lock_student
+from .messages import BookingBusy, BookingError
+
+
+def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | None:
+    """Why `actor` cannot book `student` onto `event` now, or None (then a full event offers the waiting list).
+
+    Read-only and without locks: for the event page; `booking_create` decides again under the locks."""
+    return rules.refusal(
+        event=event, student=student, facts=student_facts(student=student, event=event),
+        voice=voice(actor, student), now=timezone.now(), may_act=may_act_for(actor, student),
+    )
+
+
+def booking_create(*, actor, event: Event, student: Student) -> Booking:
+    """A confirmed booking, or a place on the waiting list when the event is full. Raises BookingError (BookingBusy
+    when the rows stayed locked too long). The event is read again inside the transaction: `event` gives its key."""
+    return _answering_races(
+        lambda: _book(actor=actor, event_id=event.pk, student_lookup={"pk": student.pk}),
+        lambda: Booking.objects.filter(event_id=event.pk, student_id=student.pk),
+    )
+
+
+def booking_create_self(*, actor, event_id: int) -> Booking | None:
+    """A student books themself onto the published event `event_id`, found by its key and by the actor's student
+    record, so the request needs no read of the user's roles or of the event beforehand.
+
+    None, with nothing written, when the actor is not a student or no published event has this key: the caller then
+    takes the general way (`event_public_get`, whom to book, `booking_create`), which answers those cases."""
+    return _answering_races(
+        lambda: _book(actor=actor, event_id=event_id, student_lookup={"user_id": actor.pk}, published_only=True),
+        lambda: Booking.objects.filter(event_id=event_id, student__user=actor),
+    )
+
+
+def bookings_create_for_students(*, actor, event: Event, students) -> list[tuple[Student, Booking | None, BookingError | None]]:
+    """A navigator's class booking: one line per student. Each student is booked in a transaction of their own, so
+    one refusal (or the event filling up) does not undo the others."""
+    lines = []
+    for student in students:
+        try:
+            lines.append((student, booking_create(actor=actor, event=event, student=student), None))
+        except BookingError as error:
+            lines.append((student, None, error))
+    return lines
+
+
+def _answering_races(book, bookings_of_the_student_here):
+    """`book()`; if the unique index refused a second active booking of the student on the event (a writer that
+    skipped the student's lock booked first), the answer is the booking that won: asking again is harmless."""
+    try:
+        return book()
+    except IntegrityError:
+        existing = bookings_of_the_student_here().filter(status__in=Booking.ACTIVE).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@locked_write(busy=BookingBusy)
+def _book(*, actor, event_id: int, student_lookup: dict, published_only: bool = False) -> Booking | None:
+    student = lock_student(**student_lookup)
+    event = next(iter(Event.objects.select_related("campaign").filter(pk=event_id)[:1]), None)
+    if published_only and (student is None or event is None or event.status != Event.Status.PUBLISHED):
+        return None
+    if student is None:
+        raise Student.DoesNotExist
+    if event is None:
+        raise Event.DoesNotExist
+    # Read after the student's lock was granted: every booking of theirs committed before it is seen.
+    rows = booking_rows([student.pk])[student.pk]
+    speaks_to = voice(actor, student)
+    may_act = may_act_for(actor, student)
+
+    def refuse_on(current: Event, now: dt.datetime) -> None:
+        facts = facts_about(event=current, has_consent=student.has_consent, rows=rows)
+        refusal = rules.refusal(event=current, student=student, facts=facts, voice=speaks_to, now=now, may_act=may_act)
+        if refusal is not None:
+            raise refusal
+
+    now = timezone.now()
+    refuse_on(event, now)
+    booking = Booking(event=event, student=student, booked_by_id=getattr(actor, "pk", None),
+                      status=Booking.Status.CONFIRMED)
+    if event.seats_taken < event.capacity:
+        booking.save()  # before the event's row is touched: the seat's claim is the last statement before COMMIT
+        if _claim_seat(event):
+            return booking
+    booking.event, booking.status, position = _settle_under_event_lock(read=event, refuse_on=refuse_on)
+    booking.created_at = timezone.now()  # under the event's lock: its place in the queue is taken now
+    booking.save()
+    if position is not None:
+        booking.queue_position = position
+    return booking
+
+
+def _event_terms(event: Event) -> dict:
+    """What the rules read from the event row: while these stay the same, a decision stands."""
+    return {
+        "status": event.status, "starts_at": event.starts_at, "ends_at": event.ends_at, "mode": event.mode,
+        "grade_min": event.grade_min, "grade_max": event.grade_max, "campaign_id": event.campaign_id,
+    }
+
+
+def _claim_seat(event: Event) -> bool:
+    """Take a seat of `event` if one is free and the event is still published at the same time: the statement waits
+    for the row's lock and then reads the row again as committed (READ COMMITTED), so two bookings can never count
+    the last seat as free. Its other terms (grades, mode, campaign) are fixed once it is published
+    (`services.events.PUBLISHED_FIELDS`); `_settle_under_event_lock` compares them all."""
+    claimed = Event.objects.filter(
+        pk=event.pk, seats_taken__lt=F("capacity"), status=event.status, starts_at=event.starts_at,
+        ends_at=event.ends_at,
+    ).update(seats_taken=F("seats_taken") + 1)
+    return claimed == 1
+
+
+def _settle_under_event_lock(*, read: Event, refuse_on) -> tuple[Event, str, int | None]:
+    """No seat was claimed: under the event's lock, decide the rules again if its terms changed (a refusal undoes
+    everything), then take a free seat, or a place at the end of the waiting list (and which one it is: every place
+    in the queue is taken under this lock)."""
+    event = lock_event(read.pk)
+    event.campaign = read.campaign
+    now = timezone.now()
+    if _event_terms(event) != _event_terms(read) or event.starts_at <= now:
+        refuse_on(event, now)
+    if event.seats_taken < event.capacity:
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+        return event, Booking.Status.CONFIRMED, None
+    ahead = Booking.objects.filter(event_id=event.pk, status=Booking.Status.WAITLISTED).count()
+    return event, Booking.Status.WAITLISTED, ahead + 1
