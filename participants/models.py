@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -176,6 +178,11 @@ class GuardianInvitation(models.Model):
     @property
     def guardian_full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """What is stored of an emailed link's secret."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())

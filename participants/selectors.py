@@ -5,7 +5,6 @@ region, the navigators of their school, their guardians, themselves, the staff o
 and the mentors of events they attended — and to nobody else.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -124,7 +123,7 @@ def guardian_invitation_from_token(token: str) -> GuardianInvitation | None:
     """The invitation an emailed link opens, whatever its state (the page says if it was answered or expired)."""
     if not token or len(token) > 100:
         return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = GuardianInvitation.digest(token)
     return (
         GuardianInvitation.objects.select_related("student__school", "student__municipality")
         .filter(token_hash=digest)

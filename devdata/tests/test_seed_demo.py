@@ -202,3 +202,26 @@ def test_a_student_is_halfway_through_a_stage(seeded):
         fresh = Student.objects.get(user__email=f"student{code}b@demo.bilet.local")
         assert not DiagnosticResult.objects.filter(student=fresh).exists()
         assert not DiagnosticAttempt.objects.filter(student=fresh).exists()
+
+
+def test_a_parents_invitation_waits_and_its_printed_link_opens(client):
+    from participants.models import GuardianInvitation
+
+    err = io.StringIO()
+    call_command("seed_demo", stdout=io.StringIO(), stderr=err)
+    printed = [line for line in err.getvalue().splitlines() if "/invitations/" in line]
+    assert len(printed) == 2
+    for line in printed:
+        path = line.split("http://127.0.0.1:8000", 1)[1]
+        page = client.get(path)
+        assert page.status_code == 200 and page.context["state"] == "open"
+        invitation = page.context["invitation"]
+        assert invitation.student.user.email in line and not page.context["has_account"]
+    # a person accepts one; the next run brings the demo back to a waiting invitation without that account
+    client.post(path, {"answer": "accept", "last_name": "Иванова", "first_name": "Анна", "middle_name": "",
+                       "password1": "Kvadrat-2026-sinij", "password2": "Kvadrat-2026-sinij"})
+    assert User.objects.filter(email=invitation.email).exists()
+    run_seed()
+    assert not User.objects.filter(email=invitation.email).exists()
+    assert GuardianInvitation.objects.filter(status="pending").count() == 2
+    assert client.get(path).context["state"] == "open"

@@ -8,7 +8,6 @@ then writes the `Guardianship` that every rule and page reads: a pending or refu
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -196,17 +195,13 @@ def guardian_invitation_create(*, student: Student, guardian: GuardianNamed) -> 
 # --- the emailed link -------------------------------------------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def guardian_invitation_issue(*, invitation: GuardianInvitation) -> str:
     """A new link for `invitation` (an earlier one stops working) valid for GUARDIAN_INVITATION_DAYS; returns the
     secret, which is kept nowhere but in the email."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     updated = GuardianInvitation.objects.filter(pk=invitation.pk, status=GuardianInvitation.Status.PENDING).update(
-        token_hash=_digest(token), sent_at=now, expires_at=now + dt.timedelta(days=invitation_days())
+        token_hash=GuardianInvitation.digest(token), sent_at=now, expires_at=now + dt.timedelta(days=invitation_days())
     )
     if not updated:
         raise RegistrationError(_("The invitation has already been answered."))
