@@ -22,7 +22,7 @@ from participants.services.registration import (
     guardian_invitation_refuse,
     student_registration_problems,
 )
-from participants.tests.factories import GuardianFactory, StudentFactory
+from participants.tests.factories import StudentFactory
 from regions.tests.factories import UserFactory
 
 SIGNUP = reverse("account_signup")
@@ -450,3 +450,158 @@ def test_show_schools_without_javascript_keeps_what_was_typed(client, world):
     assert "errorlist" not in body
     assert "Новикова" in body and "olga@test.example" in body and PASSWORD not in body
     assert set(_options(body, "id_municipality")[1:]) == {world.a.municipality.name, world.a.other_municipality.name}
+
+
+# --- the services' refusals ------------------------------------------------------------------------------------------
+
+
+def _invite(student, email="mama@test.example"):
+    invitation = guardian_invitation_create(student=student, guardian=GuardianNamed(email, "Иванова", "Мария"))
+    guardian_invitation_issue(invitation=invitation)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def _refusal(call) -> str:
+    with pytest.raises(RegistrationError) as caught:
+        call()
+    return str(caught.value)
+
+
+@pytest.mark.django_db
+def test_accept_refusals(world):
+    invitation = _invite(world.a.sibling, world.a.other_guardian.user.email)
+    assert _refusal(lambda: guardian_invitation_accept(invitation=invitation, user=world.a.guardian.user, by_link=True)) == (
+        "Приглашение отправлено на другой адрес: войдите в учётную запись с этим адресом.")
+    # from the parent's page (no link) only with a verified address
+    assert _refusal(lambda: guardian_invitation_accept(
+        invitation=invitation, user=world.a.other_guardian.user, by_link=False)) == (
+        "Чтобы подтвердить связь, откройте ссылку из письма с приглашением.")
+    assert _refusal(lambda: guardian_invitation_accept_new(
+        invitation=invitation, last_name="А", first_name="Б", middle_name="", password=PASSWORD)) == (
+        "Учётная запись с этим адресом уже есть: войдите, чтобы подтвердить связь.")
+    GuardianInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+    for call in (lambda: guardian_invitation_accept(invitation=invitation, user=world.a.other_guardian.user, by_link=True),
+                 lambda: guardian_invitation_refuse(invitation=invitation)):
+        assert _refusal(call) == (
+            "Срок действия приглашения истёк: попросите ребёнка отправить его ещё раз со своей страницы на портале.")
+    GuardianInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
+    guardian_invitation_refuse(invitation=invitation, user=world.a.other_guardian.user)
+    assert _refusal(lambda: guardian_invitation_accept(
+        invitation=invitation, user=world.a.other_guardian.user, by_link=True)) == "На приглашение уже ответили."
+    assert _refusal(lambda: guardian_invitation_issue(invitation=invitation)) == "На приглашение уже ответили."
+    assert not Guardianship.objects.filter(guardian=world.a.other_guardian, student=world.a.sibling).exists()
+
+
+@pytest.mark.django_db
+def test_create_refusals_and_a_new_invitation_replaces_the_pending_one(world):
+    student = world.a.student
+    assert _refusal(lambda: guardian_invitation_create(
+        student=student, guardian=GuardianNamed(student.user.email, "А", "Б"))) == "Адрес родителя должен отличаться от вашего."
+    assert _refusal(lambda: guardian_invitation_create(
+        student=student, guardian=GuardianNamed(world.a.guardian.user.email, "А", "Б"))) == (
+        "Этот родитель уже подтвердил связь с вами.")
+    assert _refusal(lambda: guardian_invitation_create(
+        student=student, guardian=GuardianNamed("x@test.example", "", "Б"))) == (
+        "Укажите фамилию, имя и адрес электронной почты родителя.")
+    first = _invite(student, "first@test.example")
+    second = _invite(student, "second@test.example")
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("cancelled", "pending")
+
+
+@pytest.mark.django_db
+def test_register_twice_is_refused(world):
+    from participants.services.registration import student_register
+
+    a = world.a
+    kwargs = dict(user=a.student.user, last_name="А", first_name="Б", middle_name="", birth_date=_birth_for_grade(8),
+                  region=a.region, municipality=a.municipality, school=a.school, grade=8, class_letter="",
+                  guardian=GuardianNamed("p@test.example", "В", "Г"))
+    assert _refusal(lambda: student_register(**kwargs)) == "Эта учётная запись уже принадлежит ученику."
+    kwargs.update(user=UserFactory(email="new@test.example"), school=a.other_school)
+    error = pytest.raises(RegistrationError, student_register, **kwargs).value
+    assert error.errors == {"school": ["Школа не относится к выбранному муниципалитету: выберите её из списка ещё раз."]}
+    assert not Student.objects.filter(user__email="new@test.example").exists()
+
+
+@pytest.mark.django_db
+def test_the_task_sends_nothing_for_an_answered_invitation_and_retries_on_mail_errors(world):
+    from smtplib import SMTPException
+
+    from participants.tasks import send_guardian_invitation
+
+    invitation = _invite(world.a.sibling)
+    guardian_invitation_refuse(invitation=invitation)
+    send_guardian_invitation(invitation_id=invitation.pk, base_url="http://testserver/")
+    send_guardian_invitation(invitation_id=10**12, base_url="http://testserver/")
+    assert mail.outbox == []
+    assert SMTPException in send_guardian_invitation.autoretry_for and OSError in send_guardian_invitation.autoretry_for
+
+
+# --- the pages: who reaches them, what a wrong password keeps -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "navigator", "venue_staff", "mentor", "student"])
+def test_my_children_is_404_for_everyone_but_parents(client, world, role):
+    client.force_login(getattr(world.a, role).user)
+    assert client.get(reverse("participants:my_children")).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "navigator", "venue_staff", "mentor", "guardian"])
+def test_my_parents_is_404_for_everyone_but_students(client, world, role):
+    client.force_login(getattr(world.a, role).user)
+    assert client.get(reverse("participants:my_guardians")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in_and_a_bad_link_is_404(client, world):
+    assert client.get(reverse("participants:my_children")).status_code == 302
+    assert client.get(reverse("participants:guardian_invitation", args=["no-such-link"])).status_code == 404
+    assert client.get(reverse("participants:guardian_invitation", args=["x" * 200])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_new_parents_password_mismatch_keeps_the_name(client, world):
+    invitation = _invite(world.a.sibling, "new-parent@test.example")
+    token = "fixed-token-for-this-test"
+    GuardianInvitation.objects.filter(pk=invitation.pk).update(token_hash=GuardianInvitation.digest(token))
+    path = reverse("participants:guardian_invitation", args=[token])
+    response = client.post(path, {"answer": "accept", "last_name": "Петрова", "first_name": "Нина",
+                                  "password1": PASSWORD, "password2": PASSWORD + "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["password2"] == ["Пароли не совпадают."]
+    assert 'value="Нина"' in response.content.decode()
+    response = client.post(path, {"answer": "accept", "last_name": "Петрова", "first_name": "Нина",
+                                  "password1": "12345678", "password2": "12345678"})
+    assert response.context["form"].errors["password1"]
+    assert not User.objects.filter(email="new-parent@test.example").exists()
+
+
+@pytest.mark.django_db
+def test_my_children_queries_do_not_grow_with_children(client, world, django_assert_max_num_queries):
+    parent = world.a.guardian.user
+    EmailAddress.objects.create(user=parent, email=parent.email, verified=True, primary=True)
+    client.force_login(parent)
+    client.get(reverse("participants:my_children"))  # warm the session
+    with django_assert_max_num_queries(9) as few:
+        client.get(reverse("participants:my_children"))
+    for n in range(3):
+        child = StudentFactory(school=world.a.school)
+        Guardianship.objects.create(guardian=world.a.guardian, student=child)
+        _invite(StudentFactory(school=world.a.other_school), parent.email)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("participants:my_children"))
+    assert len(response.context["links"]) == 5 and len(response.context["pending"]) == 3
+
+
+@pytest.mark.django_db
+def test_email_confirmation_follows_the_setting(client, world, settings, django_capture_on_commit_callbacks):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = _signup(client, django_capture_on_commit_callbacks, _form(world))
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session  # signed in only once the address is confirmed
+    assert [m.to for m in mail.outbox] == [["vera@test.example"], ["olga@test.example"]]
+    assert not EmailAddress.objects.get(email="vera@test.example").verified

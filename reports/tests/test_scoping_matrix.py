@@ -219,7 +219,11 @@ def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
 def invited_world(matrix_world):
     """Each region's student has invited a parent: region b's invitation is sent to region a's own guardian's
     address, so a pending link pointing at region a must still show and grant nothing."""
-    from participants.services.registration import GuardianNamed, guardian_invitation_create, guardian_invitation_issue
+    from participants.services.registration import (
+        GuardianNamed,
+        guardian_invitation_create,
+        guardian_invitation_issue,
+    )
 
     for w, email in ((matrix_world.a, "parent-a@test.example"), (matrix_world.b, matrix_world.a.guardian.user.email)):
         w.invitation = guardian_invitation_create(student=w.other_student, guardian=GuardianNamed(email, "Иванова", "Анна"))
