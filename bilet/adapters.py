@@ -1,4 +1,4 @@
-"""allauth's adapter: closed signup, and the sign-in limits of issue 12 §1–2.
+"""allauth's adapter: signup for students only (issue 14 §1), and the sign-in limits of issue 12 §1–2.
 
 Failed sign-ins are counted twice, with allauth's own counters (`allauth.core.internal.ratelimit`: the same cache,
 windows and rollback on success):
@@ -47,7 +47,9 @@ def _signed_in_from_here_before(account: str, request) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are created by the operator, coordinators and navigators; nobody signs up on their own."""
+    """Students sign up on their own, with the student's form (settings.ACCOUNT_FORMS), which creates a student and
+    nothing else; every other role's account is created by the operator, coordinators, navigators, or by a parent
+    accepting a child's invitation."""
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -59,7 +61,7 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def is_open_for_signup(self, request):
-        return False
+        return True
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         return login_key(credentials.get("email") or credentials.get("username") or "")

@@ -159,8 +159,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
-# Accounts are created by navigators, coordinators and the operator, not by strangers.
+# Students sign up on their own (issue 14 §1) with the student's form, which is the only signup form: every other
+# account is created by navigators, coordinators and the operator, or by a parent accepting a child's invitation.
 ACCOUNT_ADAPTER = "bilet.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "participants.forms.StudentSignupForm"}
+# How long a parent's invitation link stays valid; the student can send a fresh one from their page.
+GUARDIAN_INVITATION_DAYS = env.int("GUARDIAN_INVITATION_DAYS", default=7)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from participants.registration_views import StudentSignupView
 from reports import views as reports_views
 
 from . import views
@@ -25,6 +26,8 @@ urlpatterns = [
     # the account, and unique; a second address would be a second login, and making another account's address
     # primary was a 500. Matched before allauth's own pattern, so that pattern is never reached.
     path("accounts/email/", views.not_offered),
+    # allauth's signup with the student's form; «Show the schools» re-displays it without JavaScript (issue 14 §1).
+    path("accounts/signup/", StudentSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include(([path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log")], "bilet"))),

@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from participants.models import (
     DiagnosticResult,
     DiagnosticVersion,
     Guardian,
+    GuardianInvitation,
     Guardianship,
     Navigator,
     Student,
@@ -38,6 +41,9 @@ DEMO_DOMAIN = "demo.bilet.local"
 DEMO_PASSWORD = "demo-pass-2026"
 STUDENTS_PER_SCHOOL = 9
 # Statuses under which a booking holds a seat (attendance does not give the seat back).
+# student{code}b's parent has been invited and not answered (issue 14 §1): a fixed link, printed by seed_demo, so a
+# person can open it, set a password and see the child. Demo data only: a real link is a random secret.
+DEMO_INVITATION_TOKEN = "demo-parent-invitation-{code}"
 SEAT_HOLDING = [Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW]
 
 
@@ -246,6 +252,7 @@ class DemoBuilder:
         self.link_user(students[0], f"student{code}", "student", region.name)
         self.link_user(students[2], f"student{code}b", "student", region.name)
         self.demo_diagnostics(taker=students[0], fresh=students[2])
+        self.pending_invitation(students[2], code)
         mother = self.guardian(f"guardian{code}", family, region.name, female=True)
         self.guardian(f"guardian{code}b", [students[STUDENTS_PER_SCHOOL]], region.name, female=False)
 
@@ -335,6 +342,24 @@ class DemoBuilder:
                 defaults={"relation": Guardianship.Relation.MOTHER if female else Guardianship.Relation.FATHER},
             )
         return guardian
+
+    def pending_invitation(self, student: Student, code: str) -> GuardianInvitation:
+        """student{code}b named a parent without an account, who has not answered yet. A person who tried the link
+        created that account: it is removed, and the invitation waits again, valid for a week from this run."""
+        email = f"parent{code}-invited@{DEMO_DOMAIN}"
+        User.objects.filter(email=email).delete()
+        GuardianInvitation.objects.filter(student=student).exclude(email=email).delete()
+        _last, first, middle = person(student.pk + 7, female=True, adult=True)
+        invitation, _created = GuardianInvitation.objects.update_or_create(
+            student=student, email=email,
+            defaults={
+                "last_name": student.last_name.removesuffix("а") + "а", "first_name": first, "middle_name": middle,
+                "status": GuardianInvitation.Status.PENDING, "answered_at": None, "guardian": None,
+                "token_hash": GuardianInvitation.digest(DEMO_INVITATION_TOKEN.format(code=code)),
+                "sent_at": self.now, "expires_at": self.now + dt.timedelta(days=settings.GUARDIAN_INVITATION_DAYS),
+            },
+        )
+        return invitation
 
     def venues(self, region, spec, code) -> Venue:
         first_municipality = Municipality.objects.get(region=region, name=spec["municipalities"][0][0])
@@ -440,3 +465,12 @@ class DemoBuilder:
 @transaction.atomic
 def seed_demo() -> list[Login]:
     return DemoBuilder().build()
+
+
+def demo_invitation_paths() -> list[tuple[str, str]]:
+    """(the student's login, the path of their parent's pending invitation) for each demo region."""
+    return [
+        (f"student{spec['code']}b@{DEMO_DOMAIN}",
+         reverse("participants:guardian_invitation", args=[DEMO_INVITATION_TOKEN.format(code=spec["code"])]))
+        for spec in REGIONS
+    ]

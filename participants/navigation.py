@@ -10,9 +10,14 @@ DIAGNOSTICS_ITEM = NavItem(
     _("Diagnostics"), "participants:diagnostics_hub", lambda r: r.student_id is not None or r.guardian_id is not None
 )
 
+# A parent's confirmed children and the invitations waiting for an answer; a student's parents (issue 14 §1).
+MY_CHILDREN_ITEM = NavItem(_("My children"), "participants:my_children", lambda r: r.guardian_id is not None)
+MY_PARENTS_ITEM = NavItem(_("My parents"), "participants:my_guardians", lambda r: r.student_id is not None)
+
 
 def register() -> None:
     from bilet.navigation import ITEMS
 
-    if DIAGNOSTICS_ITEM not in ITEMS:
-        ITEMS.append(DIAGNOSTICS_ITEM)
+    for item in (DIAGNOSTICS_ITEM, MY_CHILDREN_ITEM, MY_PARENTS_ITEM):
+        if item not in ITEMS:
+            ITEMS.append(item)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diagnostic_views, views
+from . import diagnostic_views, registration_views, views
 
 app_name = "participants"
 
@@ -16,4 +16,17 @@ urlpatterns: list = [
     path("diagnostics/", diagnostic_views.diagnostics_hub, name="diagnostics_hub"),
     path("diagnostics/<int:stage>/", diagnostic_views.diagnostic_stage, name="diagnostic_stage"),
     path("diagnostics/<int:stage>/answer/", diagnostic_views.diagnostic_answer, name="diagnostic_answer"),
+]
+
+# A student's registration and the family links (issue 14 §1)
+urlpatterns += [
+    path("signup/places/", registration_views.signup_places, name="signup_places"),
+    path("invitations/<str:token>/", registration_views.guardian_invitation, name="guardian_invitation"),
+    path("my/children/", registration_views.my_children, name="my_children"),
+    path("my/children/invitations/<int:pk>/accept/", registration_views.my_children_answer, {"answer": "accept"},
+         name="my_children_accept"),
+    path("my/children/invitations/<int:pk>/refuse/", registration_views.my_children_answer, {"answer": "refuse"},
+         name="my_children_refuse"),
+    path("my/parents/", registration_views.my_guardians, name="my_guardians"),
+    path("my/parents/invitations/<int:pk>/resend/", registration_views.my_guardians_resend, name="my_guardians_resend"),
 ]

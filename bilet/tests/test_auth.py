@@ -63,8 +63,8 @@ def test_login_page_is_russian_portal_page(client):
     assert 'href="/static/css/portal.css"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert reverse("account_reset_password") in html
-    # signup is closed: no invitation to register
-    assert reverse("account_signup") not in html
+    # signup is open to students only (issue 14 §1): the page offers it as such
+    assert f'href="{reverse("account_signup")}">Зарегистрироваться как ученик' in html
 
 
 @pytest.mark.django_db
@@ -403,11 +403,15 @@ def test_email_verification_pages_are_portal_pages(client):
 
 
 @pytest.mark.django_db
-def test_signup_is_closed(client):
+def test_signup_is_the_students_only(client):
+    """Signup is open, and its one form is the student's (participants/tests/test_registration.py: every path)."""
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
-    assert "Регистрация закрыта" in response.content.decode()
-    assert "name=\"password1\"" not in response.content.decode()
+    html = response.content.decode()
+    assert "Регистрация ученика" in html
+    for name in ("password1", "birth_date", "school", "grade", "guardian_email"):
+        assert f'name="{name}"' in html
+    assert "Регистрация закрыта" not in html
 
 
 @pytest.mark.django_db

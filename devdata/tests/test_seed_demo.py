@@ -229,3 +229,25 @@ def test_monitoring_indicators_of_seed_004_with_units_and_figures(seeded):
     units = set(MonitoringIndicator.objects.values_list("unit", flat=True))
     assert units == {"units", "people", "yes_no", "percent"}
     assert MonitoringIndicator.objects.exclude(figure_code="").count() >= 3
+
+def test_a_parents_invitation_waits_and_its_printed_link_opens(client):
+    from participants.models import GuardianInvitation
+
+    err = io.StringIO()
+    call_command("seed_demo", stdout=io.StringIO(), stderr=err)
+    printed = [line for line in err.getvalue().splitlines() if "/invitations/" in line]
+    assert len(printed) == 2
+    for line in printed:
+        path = line.split("http://127.0.0.1:8000", 1)[1]
+        page = client.get(path)
+        assert page.status_code == 200 and page.context["state"] == "open"
+        invitation = page.context["invitation"]
+        assert invitation.student.user.email in line and not page.context["has_account"]
+    # a person accepts one; the next run brings the demo back to a waiting invitation without that account
+    client.post(path, {"answer": "accept", "last_name": "Иванова", "first_name": "Анна", "middle_name": "",
+                       "password1": "Kvadrat-2026-sinij", "password2": "Kvadrat-2026-sinij"})
+    assert User.objects.filter(email=invitation.email).exists()
+    run_seed()
+    assert not User.objects.filter(email=invitation.email).exists()
+    assert GuardianInvitation.objects.filter(status="pending").count() == 2
+    assert client.get(path).context["state"] == "open"

@@ -40,6 +40,8 @@ LISTS = [
     "venues:my_bookings",
     "venues:mentor_recommendations",
     "bilet:pd_log",
+    "participants:my_children",
+    "participants:my_guardians",
     "home",
     "reports:report_list",
     "reports:deadline_list",
@@ -379,3 +381,33 @@ def test_national_summary_is_operator_staffs_only(client, matrix_world):
         assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 404
     client.force_login(matrix_world.operator)
     assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 200
+
+
+@pytest.fixture
+def invited_world(matrix_world):
+    """Each region's student has invited a parent: region b's invitation is sent to region a's own guardian's
+    address, so a pending link pointing at region a must still show and grant nothing."""
+    from participants.services.registration import (
+        GuardianNamed,
+        guardian_invitation_create,
+        guardian_invitation_issue,
+    )
+
+    for w, email in ((matrix_world.a, "parent-a@test.example"), (matrix_world.b, matrix_world.a.guardian.user.email)):
+        w.invitation = guardian_invitation_create(student=w.other_student, guardian=GuardianNamed(email, "Иванова", "Анна"))
+        guardian_invitation_issue(invitation=w.invitation)
+    return matrix_world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", ["participants:my_children_accept", "participants:my_children_refuse",
+                                      "participants:my_guardians_resend"])
+def test_another_familys_invitation_cannot_be_answered_or_resent(client, invited_world, role, url_name):
+    """Region b's invitation, even one sent to region a's guardian, is answered only through the emailed link (the
+    guardian's address is not verified here) and resent only by its student."""
+    client.force_login(_user(invited_world, "a", role))
+    invitation = invited_world.b.invitation
+    assert client.post(reverse(url_name, args=[invitation.pk])).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from devdata.demo import seed_demo
+from devdata.demo import demo_invitation_paths, seed_demo
 
 
 class Command(BaseCommand):
@@ -16,3 +16,9 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(login.line())
         sys.stdout.flush()
+        # A parent's invitation waiting for an answer (issue 14 §1): open the link (signed out), set a password, accept.
+        for student, path in demo_invitation_paths():
+            self.stderr.write(
+                _("Parent's invitation awaiting an answer (from %(student)s): http://127.0.0.1:8000%(path)s")
+                % {"student": student, "path": path}
+            )
