@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bilet.db import prepared
+from bilet.ids import parse_id
 from bilet.lists import related_count
 from bilet.roles import get_roles
 from participants.models import Guardianship
@@ -97,6 +98,8 @@ def event_public_get(*, user, pk: int) -> Event | None:
     answers naive datetimes, which only the ORM's converters make aware: the ORM there.) The statement finds the event
     by its key alone and Python checks that it is published: with the status in the condition too, a generic plan made
     without statistics read the index of every published event."""
+    if parse_id(pk) is None:
+        return None  # a key no row can have: the statement's bigint parameter would overflow
     roles = get_roles(user)
     if roles.is_staff_role or roles.mentor_id is not None or connection.vendor != "postgresql":
         return event_public_list(user=user).select_related(None).select_related("campaign").filter(pk=pk).first()
