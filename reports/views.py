@@ -4,7 +4,7 @@ from django.shortcuts import render
 from bilet.roles import get_roles
 from regions.selectors import current_campaign
 
-from . import dashboards
+from . import dashboards, home_blocks
 
 
 @login_required
@@ -23,18 +23,21 @@ def home(request):
         }
     if roles.curator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.curator_region_ids, campaign=campaign)
-        context["curator"] = {"rows": rows, "chart": dashboards.regions_chart(rows)}
+        context["curator"] = {"rows": rows, "chart": dashboards.regions_chart(rows),
+                              "ranking": home_blocks.curator_ranking(user=user, campaign=campaign)}
     if roles.coordinator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
-        for row in rows:
-            row.chart = dashboards.plan_chart(row)
+        homes = home_blocks.coordinator_regions(regions=[row.region for row in rows], campaign=campaign)
+        for row, home in zip(rows, homes or [None] * len(rows)):
+            row.home = home
         context["coordinator"] = rows
+        context["coordinator_overdue"] = home_blocks.coordinator_overdue(user=user)
     if roles.navigator_school_ids:
         context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:
         context["venue_staff"] = {
             "venues": dashboards.staff_venues(user=user, campaign=campaign),
-            "events": dashboards.staff_upcoming_events(user=user),
+            "events": home_blocks.with_fill_rates(dashboards.staff_upcoming_events(user=user)),
         }
     if roles.mentor_id is not None:
         pending_count, pending = dashboards.mentor_pending_recommendations(user=user)
