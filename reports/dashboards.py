@@ -179,7 +179,9 @@ def _figure_urls(region_pk: int | None, today: dt.date, *, approves: bool = True
 
 
 # Region targets (RegionTarget fields) against the figure that measures them: "факт / план".
-TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics", "trial_students": "trials"}
+# The trials target counts participations (attended bookings, SPEC §4), not the distinct students of "trial_students":
+# the coordinator's home shows it against the reports' `participations` (home_blocks.target_progress).
+TARGETS = {"navigators": "navigators", "students": "students", "diagnostics": "diagnostics"}
 
 
 # A region's figures are read in one of two shapes, chosen by how many regions a page shows:
@@ -362,12 +364,6 @@ def bar_chart(rows: list[tuple[str, int, int | None]], *, common_scale: bool) ->
 def _truncate(text: str, limit: int = 30) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def plan_chart(row: RegionFigures) -> dict | None:
-    """A coordinator's "факт / план" chart: one bar per target figure that has a plan."""
-    rows = [(_truncate(f.short_label), f.value, f.plan) for f in row.figures if f.key in TARGETS and f.plan]
-    return bar_chart(rows, common_scale=False) if rows else None
 
 
 def regions_chart(rows: list[RegionFigures], key: str = "students") -> dict | None:

@@ -19,7 +19,7 @@ from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 from regions.selectors import current_campaign
 
-from . import dashboards, selectors, services, tasks
+from . import dashboards, home_blocks, selectors, services, tasks
 from .figures.compute import CODES
 from .figures.definitions import FIGURES_BY_KEY
 from .figures.labels import FIGURE_LABELS
@@ -46,22 +46,25 @@ def home(request):
         context["curator"] = {
             "rows": rows,
             "chart": dashboards.regions_chart(rows),
+            "ranking": home_blocks.curator_ranking(user=user, campaign=campaign),
             "overdue_reports": dashboards.overdue_reports(user=user, region_ids=roles.curator_region_ids),
         }
     if roles.coordinator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
-        for row in rows:
-            row.chart = dashboards.plan_chart(row)
+        homes = home_blocks.coordinator_regions(regions=[row.region for row in rows], campaign=campaign)
+        for row, home in zip(rows, homes or [None] * len(rows)):
+            row.home = home
         context["coordinator"] = rows
         context["coordinator_overdue_reports"] = dashboards.overdue_reports(
             user=user, region_ids=roles.coordinator_region_ids
         )
+        context["coordinator_overdue"] = home_blocks.coordinator_overdue(user=user)
     if roles.navigator_school_ids:
         context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:
         context["venue_staff"] = {
             "venues": dashboards.staff_venues(user=user, campaign=campaign),
-            "events": dashboards.staff_upcoming_events(user=user),
+            "events": home_blocks.with_fill_rates(dashboards.staff_upcoming_events(user=user)),
         }
     if roles.mentor_id is not None:
         pending_count, pending = dashboards.mentor_pending_recommendations(user=user)

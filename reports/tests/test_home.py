@@ -90,12 +90,12 @@ def test_coordinator_sees_own_region_figures_against_targets(client, rich_world)
         "events_upcoming": (2, None),
         "events_submitted": (1, None),
         "bookings": (2, None),
-        "trial_students": (1, 865),
+        "trial_students": (1, None),  # the trials target counts participations: home_blocks.target_progress
     }
     html = response.content.decode()
     assert a.region.name in html
     assert rich_world.b.region.name not in html
-    assert "<svg" in html and 'class="chart-bar"' in html
+    assert "<progress" in html  # the targets as progress bars (home_blocks.target_progress)
     # links to the lists that exist
     assert f'href="{reverse("regions:school_list")}"' in html
 
@@ -181,7 +181,7 @@ def test_venue_staff_sees_upcoming_events_seats_and_contract(client, rich_world)
     assert a.event in events and a.other_event not in events
     assert all(e.venue_id == a.venue.pk and e.starts_at > timezone.now() for e in events)
     html = response.content.decode()
-    assert "1 / 20" in html  # seats taken / capacity of a.event
+    assert "1 из 20 (5%)" in html  # seats taken / capacity of a.event
     assert "подписан" in html
     assert a.other_venue.short_name not in html
 
@@ -281,8 +281,12 @@ def test_home_query_count_does_not_grow_with_rows(client, world, django_assert_m
     with CaptureQueriesContext(connection) as large:
         assert client.get(HOME).status_code == 200
     assert len(large) == len(small)
-    with django_assert_max_num_queries(14):
+    # the coordinator's and the curator's charted blocks (issue 13 §7) read the report figures: see test_home_charts
+    with django_assert_max_num_queries(HOME_QUERY_LIMITS.get(who, 14)):
         client.get(HOME)
+
+
+HOME_QUERY_LIMITS = {"coordinator": 18, "curator": 19}
 
 
 @pytest.mark.django_db
