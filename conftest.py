@@ -174,6 +174,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "TEST_EMAIL_FILE_PATH": str(mail_dir),
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # storage shared by the web process and the worker
     }
     command = [
         sys.executable, "-m", "celery", "-A", "bilet", "worker",
