@@ -11,8 +11,19 @@ DIAGNOSTICS_ITEM = NavItem(
 )
 
 
+# Imports (issue 14 §3): navigators register and import their classes; coordinators also import navigator lists.
+IMPORT_ITEMS = [
+    NavItem(
+        _("Import of students"), "participants:import_students",
+        lambda r: r.operator or bool(r.coordinator_region_ids or r.navigator_school_ids),
+    ),
+    NavItem(_("Import of navigators"), "participants:import_navigators", lambda r: r.operator or bool(r.coordinator_region_ids)),
+]
+
+
 def register() -> None:
     from bilet.navigation import ITEMS
 
-    if DIAGNOSTICS_ITEM not in ITEMS:
-        ITEMS.append(DIAGNOSTICS_ITEM)
+    for item in (DIAGNOSTICS_ITEM, *IMPORT_ITEMS):
+        if item not in ITEMS:
+            ITEMS.append(item)

@@ -250,3 +250,18 @@ def invitable_navigators(*, user) -> QuerySet[Navigator]:
     if roles.operator:
         return qs
     return qs.filter(region_id__in=roles.coordinator_region_ids)
+
+
+def navigator_invitation_state(*, user, navigator: Navigator) -> dict | None:
+    """For whoever may send a navigator's invitation again: the latest one and whether the account is active yet."""
+    from .models import NavigatorInvitation
+
+    if not invitable_navigators(user=user).filter(pk=navigator.pk).exists():
+        return None
+    latest = NavigatorInvitation.objects.filter(user_id=navigator.user_id).order_by("-sent_at").first()
+    from django.utils import timezone
+
+    return {
+        "latest": latest, "activated": navigator.user.has_usable_password(),
+        "expired": bool(latest and latest.expires_at <= timezone.now()),
+    }

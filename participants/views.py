@@ -24,7 +24,7 @@ from regions.selectors import region_list, school_list
 from .exports import csv_stream, student_export_rows, xlsx_file
 
 from .models import Consent, DiagnosticResult, Navigator, Student
-from .selectors import diagnostic_result_students, navigator_list, student_list
+from .selectors import diagnostic_result_students, navigator_invitation_state, navigator_list, student_list
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
@@ -97,7 +97,11 @@ def navigator_detail(request, pk: int):
         student_rows(student_list(user=request.user).filter(registered_by=navigator))
         .order_by("last_name", "first_name", "pk")
     )
-    return render(request, "participants/navigator_detail.html", {"navigator": navigator, "students": students})
+    context = {
+        "navigator": navigator, "students": students,
+        "invitation": navigator_invitation_state(user=request.user, navigator=navigator),
+    }
+    return render(request, "participants/navigator_detail.html", context)
 
 
 # --- Students -----------------------------------------------------------------------------------------------------
