@@ -40,6 +40,9 @@ LISTS = [
     "venues:mentor_recommendations",
     "bilet:pd_log",
     "home",
+    "participants:import_students",
+    "participants:import_navigators",
+    "participants:student_register",
 ]
 
 EXPORTS = ["participants:student_export_csv", "participants:student_export_xlsx"]
@@ -211,3 +214,44 @@ def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
     client.force_login(_user(matrix_world, "a", role))
     obj = getattr(matrix_world.a, attr)
     assert client.get(reverse(url_name, args=[obj.pk])).status_code == 200
+
+
+# Imports and invitations (issue 14 §2–3): another person's upload, another region's navigator.
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_another_persons_import_and_another_regions_invitation_are_404(client, matrix_world, role):
+    from django.core.files.base import ContentFile
+
+    from participants.models import ImportJob, NavigatorInvitation
+
+    b = matrix_world.b
+    job = ImportJob(kind="students", created_by=b.navigator.user, file_name="b.csv", table_kind="csv",
+                    state=ImportJob.State.VALID)
+    job.file.save("b.csv", ContentFile(b"x"), save=True)
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse("participants:import_job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("participants:import_job_confirm", args=[job.pk])).status_code == 404
+    assert client.post(reverse("participants:navigator_invite", args=[b.navigator.pk])).status_code == 404
+    assert not NavigatorInvitation.objects.exists()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.VALID
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "navigator"])
+@pytest.mark.parametrize("kind", ["students", "navigators"])
+def test_import_templates_never_name_another_region(client, matrix_world, role, kind):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(_user(matrix_world, "a", role))
+    response = client.get(reverse("participants:import_template", args=[kind]))
+    if response.status_code == 404:
+        assert (role, kind) == ("navigator", "navigators")
+        return
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert matrix_world.a.region.code in text
+    for marker in _foreign_markers(matrix_world.b):
+        assert marker not in text
