@@ -7,10 +7,13 @@ job row carries the state and the progress the page polls. The view enqueues the
 import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from bilet.uploads import CSV
 
 from ..models import ImportJob
 from . import imports
@@ -48,11 +51,22 @@ def _progress(job: ImportJob, *, share: int = 100):
     return report
 
 
+def _read(job: ImportJob) -> tuple[list[str], list[tuple]]:
+    if job.rows_file:
+        with job.rows_file.open("rb") as stored:
+            return imports.read_table(stored, CSV)
+    with job.file.open("rb") as stored:
+        header, rows = imports.read_table(stored, job.table_kind)
+    if job.table_kind != CSV:
+        job.rows_file.save(f"{os.path.splitext(job.file_name)[0]}-rows.csv", imports.rows_as_csv(header, rows), save=False)
+        job.save(update_fields=["rows_file"])
+    return header, rows
+
+
 def _check(job: ImportJob, *, share: int) -> imports.CheckResult | None:
     """The check of the job's file; a file that cannot be read fails the job with its reason."""
     try:
-        with job.file.open("rb") as stored:
-            header, rows = imports.read_table(stored, job.table_kind)
+        header, rows = _read(job)
         if job.total_rows != len(rows):
             job.total_rows = len(rows)
             job.save(update_fields=["total_rows"])
@@ -61,9 +75,7 @@ def _check(job: ImportJob, *, share: int) -> imports.CheckResult | None:
         )
     except imports.ImportError_ as error:
         _finish(job, State.FAILED, message=error.message)
-    except Exception as error:  # noqa: BLE001 — a damaged file: the guard let it through, the parser refused it
-        if not hasattr(error, "messages"):
-            raise
+    except ValidationError as error:  # a workbook the guard let through and the reader refused
         _finish(job, State.FAILED, message=" ".join(error.messages))
     return None
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -86,6 +87,24 @@ def read_table(file, table_kind: str) -> tuple[list[str], list[tuple]]:
     dataset = read_xlsx_table(file.read())
     rows = [dataset[i] for i in range(dataset.height)]
     return [cell_text(h) for h in dataset.headers], [r for r in rows if any(v not in (None, "") for v in r)]
+
+
+def rows_as_csv(header: list[str], rows: list[tuple]) -> ContentFile:
+    """The rows read from a workbook as UTF-8 CSV that `read_table` reads back to the same cells' text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ContentFile(out.getvalue().encode("utf-8"))
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date() if not (value.hour or value.minute or value.second) else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y")
+    return cell_text(value)
 
 
 class Columns:
