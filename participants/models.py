@@ -468,6 +468,10 @@ class ImportJob(models.Model):
         return f"{self.file_name} ({self.get_state_display()})"
 
     @property
+    def upload_url_name(self) -> str:
+        return f"participants:import_{self.kind}"
+
+    @property
     def is_running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.IMPORTING)
 

@@ -12,11 +12,9 @@ urlpatterns: list = [
     path("students/", views.StudentListView.as_view(), name="student_list"),
     path("students/new/", import_views.student_register, name="student_register"),
     # Imports of students and navigators (issue 14 §3)
-    path("imports/<slug:kind>/", import_views.import_upload, name="import_upload"),
-    # The navigation bar names URLs without arguments.
     path("imports/students/", import_views.import_upload, {"kind": "students"}, name="import_students"),
     path("imports/navigators/", import_views.import_upload, {"kind": "navigators"}, name="import_navigators"),
-    path("imports/<slug:kind>/template.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
     path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import_job"),
     path("imports/jobs/<int:pk>/confirm/", import_views.import_job_confirm, name="import_job_confirm"),
     path("students/export.xlsx", views.student_export, {"fmt": "xlsx"}, name="student_export_xlsx"),

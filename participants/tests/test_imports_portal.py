@@ -30,7 +30,7 @@ def student_row(place, last_name, *, grade=8, birth="17.05.2012", email="", scho
 
 def upload(client, kind, content: bytes, name="list.xlsx"):
     return client.post(
-        reverse("participants:import_upload", args=[kind]), {"file": SimpleUploadedFile(name, content)}
+        reverse(f"participants:import_{kind}"), {"file": SimpleUploadedFile(name, content)}
     )
 
 
@@ -201,9 +201,9 @@ def test_the_template_has_the_header_and_an_example_of_the_navigators_school(nav
 def test_who_may_import_what_and_whose_jobs_they_see(client, world):
     a = world.a
     client.force_login(a.navigator.user)
-    assert client.get(reverse("participants:import_upload", args=["students"])).status_code == 200
-    assert client.get(reverse("participants:import_upload", args=["navigators"])).status_code == 404
-    assert client.get(reverse("participants:import_upload", args=["venues"])).status_code == 404
+    assert client.get(reverse("participants:import_students")).status_code == 200
+    assert client.get(reverse("participants:import_navigators")).status_code == 404
+    assert client.get("/imports/venues/").status_code == 404
     job = job_of(upload(client, "students", xlsx_bytes([STUDENT_HEADER, student_row(a, "Тестова")])))
     for outsider in (a.navigator.user.__class__.objects.get(email="navigator71b@test.example"),
                      world.a.coordinator.user, world.operator):
@@ -212,9 +212,9 @@ def test_who_may_import_what_and_whose_jobs_they_see(client, world):
         assert client.post(reverse("participants:import_job_confirm", args=[job.pk])).status_code == 404
     for role_user in (a.student.user, a.guardian.user, a.venue_staff.user, a.mentor.user, world.curator.user):
         client.force_login(role_user)
-        assert client.get(reverse("participants:import_upload", args=["students"])).status_code == 404
+        assert client.get(reverse("participants:import_students")).status_code == 404
     client.force_login(world.a.coordinator.user)
-    assert client.get(reverse("participants:import_upload", args=["navigators"])).status_code == 200
+    assert client.get(reverse("participants:import_navigators")).status_code == 200
 
 
 @pytest.mark.django_db
