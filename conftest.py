@@ -15,7 +15,6 @@ from regions.tests.factories import (
     SchoolFactory,
     UserFactory,
 )
-from venues.models import Booking
 from venues.tests.factories import (
     BookingFactory,
     EventFactory,

@@ -245,6 +245,10 @@ UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=200)
 # Exports escape formulas in the portal's own resources (bilet/resources.py SpreadsheetResource), not with
 # import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT, which strips only «=» and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# The portal's imports (issue 14 §3): a file of more rows is checked and imported by a Celery job, not in the request.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=2000)
+# How long a navigator's invitation link stays valid.
+NAVIGATOR_INVITATION_DAYS = env.int("NAVIGATOR_INVITATION_DAYS", default=14)
 
 # --- Celery -----------------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -80,7 +80,8 @@ def check_table_upload(file, *, limits: UploadLimits | None = None) -> str:
     """The kind of the uploaded table, `XLSX` or `CSV`, once it is safe to parse; otherwise a ValidationError.
 
     `file` is an uploaded file (or any seekable binary file; its `name`, if any, must end in .xlsx or .csv and agree
-    with the content). Nothing but the ZIP directory and a streamed scan is read; the file is left rewound."""
+    with the content). Nothing but the ZIP directory and a streamed scan is read; the file is left rewound, with
+    `table_rows` set to the rows below the header as the scan counted them (an upper bound: blank rows count)."""
     limits = limits or UploadLimits.from_settings()
     name = getattr(file, "name", None) or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -115,11 +116,11 @@ def check_table_upload(file, *, limits: UploadLimits | None = None) -> str:
                 raise ValidationError(
                     gettext("The file is named .csv but is an Excel workbook; name it .xlsx."), code="kind"
                 )
-            _check_workbook(file, limits)
+            file.table_rows = _check_workbook(file, limits)
             return XLSX
         if extension == XLSX:
             raise ValidationError(gettext("The file is named .xlsx but is not an Excel workbook."), code="kind")
-        _check_csv(file, limits)
+        file.table_rows = _check_csv(file, limits)
         return CSV
     finally:
         file.seek(0)
@@ -147,7 +148,7 @@ def _not_a_workbook() -> ValidationError:
     return ValidationError(gettext("The file is not an Excel workbook, or it is damaged."), code="kind")
 
 
-def _check_workbook(file, limits: UploadLimits) -> None:
+def _check_workbook(file, limits: UploadLimits) -> int:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -163,6 +164,7 @@ def _check_workbook(file, limits: UploadLimits) -> None:
             % {"columns": number_format(columns, force_grouping=True), "limit": limits.max_columns},
             code="too_wide",
         )
+    return max(rows - 1, 0)
 
 
 def _check_directory(parts: list[zipfile.ZipInfo], limits: UploadLimits) -> None:
@@ -251,7 +253,7 @@ def _opening_tag(data: bytes, match) -> bytes | None:
     return data[match.end():close] if close != -1 else b""
 
 
-def _check_csv(file, limits: UploadLimits) -> None:
+def _check_csv(file, limits: UploadLimits) -> int:
     encoding, lines = _scan_csv(file)
     if encoding is None:
         raise ValidationError(
@@ -262,6 +264,7 @@ def _check_csv(file, limits: UploadLimits) -> None:
             code="kind",
         )
     _check_rows(lines - 1, limits)
+    return max(lines - 1, 0)
 
 
 def _scan_csv(file) -> tuple[str | None, int]:

@@ -11,3 +11,5 @@ class ParticipantsConfig(AppConfig):
         from .navigation import register
 
         register()
+        # Registered with Celery at start-up: services enqueue the invitation email by the task's name.
+        from . import tasks  # noqa: F401

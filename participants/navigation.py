@@ -15,9 +15,19 @@ MY_CHILDREN_ITEM = NavItem(_("My children"), "participants:my_children", lambda 
 MY_PARENTS_ITEM = NavItem(_("My parents"), "participants:my_guardians", lambda r: r.student_id is not None)
 
 
+# Imports (issue 14 §3): navigators register and import their classes; coordinators also import navigator lists.
+IMPORT_ITEMS = [
+    NavItem(
+        _("Import of students"), "participants:import_students",
+        lambda r: r.operator or bool(r.coordinator_region_ids or r.navigator_school_ids),
+    ),
+    NavItem(_("Import of navigators"), "participants:import_navigators", lambda r: r.operator or bool(r.coordinator_region_ids)),
+]
+
+
 def register() -> None:
     from bilet.navigation import ITEMS
 
-    for item in (DIAGNOSTICS_ITEM, MY_CHILDREN_ITEM, MY_PARENTS_ITEM):
+    for item in (DIAGNOSTICS_ITEM, MY_CHILDREN_ITEM, MY_PARENTS_ITEM, *IMPORT_ITEMS):
         if item not in ITEMS:
             ITEMS.append(item)

@@ -296,3 +296,48 @@ def diagnostic_stage_questions(*, student: Student, stage: int):
     )
     chosen = dict(attempt.answers.values_list("question_id", "option_id")) if attempt else {}
     return version, questions, chosen
+
+
+# --- Imports and registration (issue 14 §2–3) -------------------------------------------------------------------------
+
+
+def import_job_list(*, user) -> QuerySet:
+    """A person's own uploads: a file of personal data is nobody else's to read, operator staff included."""
+    from .models import ImportJob
+
+    return ImportJob.objects.filter(created_by=user).order_by("-created_at", "-pk")
+
+
+def registering_schools(*, user) -> QuerySet:
+    """Schools whose students the user may register: a navigator's own, a coordinator's region's, all for operators."""
+    from regions.models import School
+
+    roles = get_roles(user)
+    qs = School.objects.select_related("region", "municipality").order_by("short_name")
+    if roles.operator:
+        return qs
+    return qs.filter(Q(region_id__in=roles.coordinator_region_ids) | Q(id__in=roles.navigator_school_ids))
+
+
+def invitable_navigators(*, user) -> QuerySet[Navigator]:
+    """Navigators whose invitation the user may send again: a coordinator's region's, every one for operators."""
+    roles = get_roles(user)
+    qs = Navigator.objects.select_related("user", "school")
+    if roles.operator:
+        return qs
+    return qs.filter(region_id__in=roles.coordinator_region_ids)
+
+
+def navigator_invitation_state(*, user, navigator: Navigator) -> dict | None:
+    """For whoever may send a navigator's invitation again: the latest one and whether the account is active yet."""
+    from .models import NavigatorInvitation
+
+    if not invitable_navigators(user=user).filter(pk=navigator.pk).exists():
+        return None
+    latest = NavigatorInvitation.objects.filter(user_id=navigator.user_id).order_by("-sent_at").first()
+    from django.utils import timezone
+
+    return {
+        "latest": latest, "activated": navigator.user.has_usable_password(),
+        "expired": bool(latest and latest.expires_at <= timezone.now()),
+    }

@@ -1,12 +1,18 @@
-"""Emails of the participants app, sent by Celery workers and retried while the mail server is unreachable."""
+"""Celery tasks of the participants app: thin wrappers taking ids; emails retried while the mail server is unreachable."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
+from .services import import_jobs
 from .services.registration import guardian_invitation_send
 
-__all__ = ["send_guardian_invitation"]
+__all__ = ["check_import_job", "run_import_job", "send_guardian_invitation", "send_navigator_invitation"]
 
 
 # OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
@@ -20,3 +26,21 @@ __all__ = ["send_guardian_invitation"]
 )
 def send_guardian_invitation(*, invitation_id: int, base_url: str) -> None:
     guardian_invitation_send(invitation_id=invitation_id, base_url=base_url)
+
+
+@shared_task
+def check_import_job(job_id: int) -> None:
+    import_jobs.import_job_check(job_id=job_id)
+
+
+@shared_task
+def run_import_job(job_id: int, invitation_url: str = "") -> None:
+    import_jobs.import_job_run(job_id=job_id, invitation_url=invitation_url)
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
+def send_navigator_invitation(*, recipient: str, context: dict) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Invitation to the «Билет в будущее» portal")
+        body = render_to_string("participants/email/navigator_invitation.txt", context)
+    send_mail(subject, body, None, [recipient])

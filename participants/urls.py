@@ -1,13 +1,22 @@
 from django.urls import path
 
-from . import diagnostic_views, registration_views, views
+from . import diagnostic_views, import_views, registration_views, views
 
 app_name = "participants"
 
 urlpatterns: list = [
     path("navigators/", views.NavigatorListView.as_view(), name="navigator_list"),
     path("navigators/<int:pk>/", views.navigator_detail, name="navigator_detail"),
+    path("navigators/<int:pk>/invite/", import_views.navigator_invite, name="navigator_invite"),
+    path("invitations/<str:token>/", import_views.invitation_accept, name="invitation_accept"),
     path("students/", views.StudentListView.as_view(), name="student_list"),
+    path("students/new/", import_views.student_register, name="student_register"),
+    # Imports of students and navigators (issue 14 §3)
+    path("imports/students/", import_views.import_upload, {"kind": "students"}, name="import_students"),
+    path("imports/navigators/", import_views.import_upload, {"kind": "navigators"}, name="import_navigators"),
+    path("imports/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
+    path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import_job"),
+    path("imports/jobs/<int:pk>/confirm/", import_views.import_job_confirm, name="import_job_confirm"),
     path("students/export.xlsx", views.student_export, {"fmt": "xlsx"}, name="student_export_xlsx"),
     path("students/export.csv", views.student_export, {"fmt": "csv"}, name="student_export_csv"),
     path("students/<int:pk>/", views.student_detail, name="student_detail"),

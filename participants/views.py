@@ -1,7 +1,8 @@
 """Directories of navigators and students (issue 3 §6) and the export of students' personal data (§5)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +19,20 @@ from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter, school_filter
 from regions.models import GRADE_MAX, GRADE_MIN, Nosology
-from regions.quotas import quota_state, students_per_navigator_target
+from regions.quotas import (
+    DEFAULT_TRIALS_MAX,
+    DEFAULT_TRIALS_MIN,
+    current_target,
+    navigator_quota_bars,
+    quota_state,
+    students_per_navigator_target,
+)
 from regions.selectors import region_list, school_list
 
 from .exports import csv_stream, student_export_rows, xlsx_file
 
 from .models import Consent, DiagnosticResult, Navigator, Student
-from .selectors import diagnostic_result_students, navigator_list, student_list
+from .selectors import diagnostic_result_students, navigator_invitation_state, navigator_list, student_list
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
@@ -52,16 +60,44 @@ class NavigatorFilterSet(PlaceFilterSet):
         return queryset.filter(training_completed_on__isnull=(value == "no"))
 
 
+# A booking that counts toward a campaign (venues.selectors.bookings.COUNTED), by the reverse relation's model:
+# participants must not import venues (a higher app).
+_Booking = Student._meta.get_field("bookings").related_model
+_COUNTED_STATUSES = ("confirmed", "attended", "no_show")
+
+
+def _trial_students():
+    """The navigator's registered students with a counted booking of the current campaign (seed 003: 10–20)."""
+    bookings = (
+        _Booking.objects.filter(
+            student__registered_by=OuterRef("pk"), event__campaign__is_active=True, status__in=_COUNTED_STATUSES
+        )
+        .exclude(event__status="cancelled")
+        .order_by()
+        .values("student__registered_by")
+        .annotate(n=Count("student", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(bookings, output_field=IntegerField()), 0)
+
+
 def navigator_rows(qs):
     return qs.annotate(
         registered_count=related_count(Navigator, "registered_students"),
         target=students_per_navigator_target(),
+        trial_students=_trial_students(),
+        trials_min=current_target("trial_students_per_navigator_min", DEFAULT_TRIALS_MIN),
+        trials_max=current_target("trial_students_per_navigator_max", DEFAULT_TRIALS_MAX),
     )
 
 
 def with_navigator_quota(navigators):
     for navigator in navigators:
         navigator.quota = quota_state(students=navigator.registered_count, navigators=1, target=navigator.target)
+        navigator.bars = navigator_quota_bars(
+            registered=navigator.registered_count, target=navigator.target, trial_students=navigator.trial_students,
+            trials_min=navigator.trials_min, trials_max=navigator.trials_max,
+        )
     return navigators
 
 
@@ -97,7 +133,11 @@ def navigator_detail(request, pk: int):
         student_rows(student_list(user=request.user).filter(registered_by=navigator))
         .order_by("last_name", "first_name", "pk")
     )
-    return render(request, "participants/navigator_detail.html", {"navigator": navigator, "students": students})
+    context = {
+        "navigator": navigator, "students": students,
+        "invitation": navigator_invitation_state(user=request.user, navigator=navigator),
+    }
+    return render(request, "participants/navigator_detail.html", context)
 
 
 # --- Students -----------------------------------------------------------------------------------------------------

@@ -185,11 +185,20 @@ class RegionTarget(models.Model):
     diagnostics = models.PositiveIntegerField(_("completed diagnostics"), default=0)
     trials = models.PositiveIntegerField(_("professional trials"), default=0)
     students_per_navigator = models.PositiveIntegerField(_("students per navigator"), default=70)
+    # seed 003: each navigator brings 10–20 of their students to professional trials.
+    trial_students_per_navigator_min = models.PositiveIntegerField(_("students in trials per navigator, from"), default=10)
+    trial_students_per_navigator_max = models.PositiveIntegerField(_("students in trials per navigator, to"), default=20)
 
     class Meta:
         verbose_name = _("region target")
         verbose_name_plural = _("region targets")
-        constraints = [models.UniqueConstraint(fields=["campaign", "region"], name="target_campaign_region_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "region"], name="target_campaign_region_unique"),
+            models.CheckConstraint(
+                condition=Q(trial_students_per_navigator_max__gte=F("trial_students_per_navigator_min")),
+                name="target_trials_per_navigator_ordered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.region} — {self.campaign}"

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from bilet.roles import get_roles
 from participants.models import Consent, DiagnosticResult, Navigator, Student
 from regions.models import Campaign, Municipality, Region, RegionTarget, School
+from regions.quotas import DEFAULT_TRIALS_MAX, DEFAULT_TRIALS_MIN, navigator_quota_bars
 from regions.selectors import region_list, school_list
 from venues.selectors.bookings import counted_bookings, family_booking_list, family_student_list, with_usage
 from venues.models import Booking, Event, Venue, VenueCampaign
@@ -389,21 +390,35 @@ def navigator_schools(*, user, campaign: Campaign | None) -> list[School]:
         annotations["booked_count"] = _count(
             counted_bookings(campaign), "student__school", Count("student", distinct=True)
         )
-        annotations["quota"] = Coalesce(
-            Subquery(
-                RegionTarget.objects.filter(campaign=campaign, region=OuterRef("region"))
-                .values("students_per_navigator")[:1],
-                output_field=IntegerField(),
-            ),
-            DEFAULT_STUDENTS_PER_NAVIGATOR,
+        annotations["my_trial_students"] = _count(
+            counted_bookings(campaign).filter(student__registered_by__user=user), "student__school",
+            Count("student", distinct=True),
         )
+
+        def target(field: str, default: int):
+            return Coalesce(
+                Subquery(
+                    RegionTarget.objects.filter(campaign=campaign, region=OuterRef("region")).values(field)[:1],
+                    output_field=IntegerField(),
+                ),
+                default,
+            )
+
+        annotations["quota"] = target("students_per_navigator", DEFAULT_STUDENTS_PER_NAVIGATOR)
+        annotations["trials_min"] = target("trial_students_per_navigator_min", DEFAULT_TRIALS_MIN)
+        annotations["trials_max"] = target("trial_students_per_navigator_max", DEFAULT_TRIALS_MAX)
     schools = list(
         school_list(user=user).filter(id__in=roles.navigator_school_ids).annotate(**annotations).order_by("short_name")
     )
     for school in schools:
         if campaign is None:
             school.booked_count, school.quota = 0, DEFAULT_STUDENTS_PER_NAVIGATOR
+            school.my_trial_students, school.trials_min, school.trials_max = 0, DEFAULT_TRIALS_MIN, DEFAULT_TRIALS_MAX
         school.quota_total = school.quota * school.navigators_count
+        school.bars = navigator_quota_bars(
+            registered=school.registered_by_me, target=school.quota, trial_students=school.my_trial_students,
+            trials_min=school.trials_min, trials_max=school.trials_max,
+        )
     return schools
 
 

@@ -46,6 +46,9 @@ LISTS = [
     "reports:report_list",
     "reports:deadline_list",
     "reports:report_new",
+    "participants:import_students",
+    "participants:import_navigators",
+    "participants:student_register",
 ]
 
 EXPORTS = ["participants:student_export_csv", "participants:student_export_xlsx"]
@@ -411,3 +414,43 @@ def test_another_familys_invitation_cannot_be_answered_or_resent(client, invited
     assert client.post(reverse(url_name, args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.status == "pending"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_another_persons_import_and_another_regions_invitation_are_404(client, matrix_world, role):
+    from django.core.files.base import ContentFile
+
+    from participants.models import ImportJob, NavigatorInvitation
+
+    b = matrix_world.b
+    job = ImportJob(kind="students", created_by=b.navigator.user, file_name="b.csv", table_kind="csv",
+                    state=ImportJob.State.VALID)
+    job.file.save("b.csv", ContentFile(b"x"), save=True)
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse("participants:import_job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("participants:import_job_confirm", args=[job.pk])).status_code == 404
+    assert client.post(reverse("participants:navigator_invite", args=[b.navigator.pk])).status_code == 404
+    assert not NavigatorInvitation.objects.exists()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.VALID
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "navigator"])
+@pytest.mark.parametrize("kind", ["students", "navigators"])
+def test_import_templates_never_name_another_region(client, matrix_world, role, kind):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(_user(matrix_world, "a", role))
+    response = client.get(reverse("participants:import_template", args=[kind]))
+    if response.status_code == 404:
+        assert (role, kind) == ("navigator", "navigators")
+        return
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert matrix_world.a.region.code in text
+    for marker in _foreign_markers(matrix_world.b):
+        assert marker not in text
