@@ -24,6 +24,8 @@ def home(request):
     if roles.curator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.curator_region_ids, campaign=campaign)
         context["curator"] = {"rows": rows, "chart": dashboards.regions_chart(rows)}
+    if roles.curator_region_ids or roles.coordinator_region_ids:
+        context["overdue_requests"] = dashboards.overdue_requests(user=user)
     if roles.coordinator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
         for row in rows:

@@ -898,10 +898,14 @@ def _promote(*, event: Event, locked: dict[int, Student], now: dt.datetime, verd
 
 
 def _notify_promoted(*, event: Event, bookings: list[Booking]) -> None:
-    from .notifications import event_email_context, notify_students
+    from bilet.models import NotificationKind
+
+    from .notifications import event_email_context, event_link, notify_students
 
     notify_students(
         student_ids=[b.student_id for b in bookings],
+        kind=NotificationKind.BOOKING_PROMOTED,
+        link=event_link(event),
         subject=_("A place is free for you: «%(title)s»") % {"title": event.title},
         template_name="venues/email/waitlist_promoted.txt",
         context=event_email_context(event) | {"students": [b.student.full_name for b in bookings]},

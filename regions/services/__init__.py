@@ -1,0 +1,1 @@
+"""Writes of the regions app that carry rules (one module per subject)."""
