@@ -94,6 +94,10 @@ def _step(request, pk: int, form_class, form_name: str, run, success: str):
         try:
             run(item, form.cleaned_data)
         except RequestError as error:
+            if error.field not in form.fields:
+                # A step the request's state no longer allows (a stale page): the page as it is now, with why.
+                messages.error(request, error.message)
+                return redirect("regions:request_detail", pk=item.pk)
             _apply(form, error)
         else:
             messages.success(request, success)
