@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from bilet.admin_mixins import PortalImportExportMixin
+from bilet.admin_mixins import PortalImportExportMixin, ReadOnlyAdminMixin
 
 from . import resources
 from .models import (
@@ -12,10 +12,12 @@ from .models import (
     Competency,
     Coordinator,
     Curator,
+    CuratorRequest,
     Municipality,
     Nosology,
     Region,
     RegionTarget,
+    RequestMessage,
     RoadmapItem,
     School,
 )
@@ -190,3 +192,25 @@ class AppealAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region", "answered_by")
     date_hierarchy = "received_at"
     ordering = ("-received_at",)
+
+
+class RequestMessageInline(admin.TabularInline):
+    model = RequestMessage
+    fields = ("created_at", "author", "kind", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CuratorRequest)
+class CuratorRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Curators' requests, read by operator staff; curators and coordinators work with them on the portal's pages."""
+
+    list_display = ("subject", "region", "author", "created_at", "due_on", "status")
+    list_filter = ("status", "region")
+    list_select_related = ("region", "author")
+    search_fields = ("subject", "author__email")
+    inlines = [RequestMessageInline]
