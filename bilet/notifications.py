@@ -24,6 +24,7 @@ from .models import Notification, NotificationKind, NotificationPreference
 
 EMAIL_TASK = "bilet.send_notification_email"
 DEFAULT_EMAIL_TEMPLATE = "bilet/email/notification.txt"
+SUBJECT_MAX = 200
 
 
 class NotificationError(Exception):
@@ -69,11 +70,12 @@ def notify(*, recipients: Iterable, kind: str, text: str, link: str = "", subjec
     to those who want emails of `kind`. Returns the rows written."""
     rows = notification_rows_create(user_ids=_user_ids(recipients), kind=kind, text=text, link=link)
     wanted = email_wanted(user_ids=[row.recipient_id for row in rows], kind=kind)
+    # A subject is one line (a line break in a header is refused by the mail library): a comment typed into a text
+    # area may carry several.
+    subject = " ".join(str(subject or text).split())[:SUBJECT_MAX]
     for row in rows:
         if row.recipient_id in wanted:
-            transaction.on_commit(
-                partial(_enqueue_email, notification_id=row.pk, subject=str(subject or text)), robust=True
-            )
+            transaction.on_commit(partial(_enqueue_email, notification_id=row.pk, subject=subject), robust=True)
     return rows
 
 

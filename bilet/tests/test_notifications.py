@@ -270,3 +270,11 @@ def test_request_events_each_create_a_notification(world):
     ])
     assert _kinds(world.curator.user) == [NotificationKind.REQUEST_ANSWERED] * 2
     assert _kinds(world.b.coordinator.user) == []
+
+
+def test_a_multi_line_text_makes_a_one_line_subject(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell(world.a.coordinator.user, kind=NotificationKind.REQUEST_RETURNED,
+              text="Куратор вернул ответ: нет телефонов;\nнет адресов почты")
+    assert mail.outbox[0].subject == "Куратор вернул ответ: нет телефонов; нет адресов почты"
+    assert "нет телефонов;\nнет адресов почты" in mail.outbox[0].body
