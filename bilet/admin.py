@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_mixins import BigTableAdminMixin, PersonSearchMixin, ReadOnlyAdminMixin
-from .models import PersonalDataAccess, SignInAttempt, User
+from .models import Notification, PersonalDataAccess, SignInAttempt, User
 
 
 @admin.register(User)
@@ -45,4 +45,15 @@ class SignInAttemptAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     list_filter = ("succeeded", "created_at")
     list_select_related = ("user",)
     search_fields = ("email", "ip_address")
+    ordering = ("-created_at",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What the portal told whom (issue 15 §6); written by `bilet.notifications.notify` only."""
+
+    list_display = ("created_at", "recipient", "kind", "text", "read_at")
+    list_filter = ("kind", "created_at")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__email", "text")
     ordering = ("-created_at",)

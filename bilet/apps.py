@@ -11,6 +11,9 @@ class BiletConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from . import auth_log, ids  # noqa: F401 — `ids` registers the bounded `in` lookup of integer columns
+        # The notification email task, registered in every process: `notify` sends it by name, and without a broker
+        # (tests, development) a registered task runs in-process instead of going to a broker that is not there.
+        from . import tasks  # noqa: F401
 
         user_logged_in.connect(auth_log.on_user_logged_in, dispatch_uid="bilet.auth_log.logged_in")
         user_login_failed.connect(auth_log.on_user_login_failed, dispatch_uid="bilet.auth_log.login_failed")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +110,69 @@ class SignInAttempt(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email} {'+' if self.succeeded else '-'}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user turns the email of each kind on or off (issue 15 §6)."""
+
+    REQUEST_RECEIVED = "request_received", _("A curator's request received")
+    REQUEST_ANSWERED = "request_answered", _("A request answered")
+    REQUEST_ACCEPTED = "request_accepted", _("An answer to a request accepted")
+    REQUEST_RETURNED = "request_returned", _("An answer to a request returned")
+    REQUEST_DUE = "request_due", _("A request due on the next working day")
+    EVENT_APPROVED = "event_approved", _("An event approved")
+    EVENT_RETURNED = "event_returned", _("An event returned for changes")
+    BOOKING_CONFIRMED = "booking_confirmed", _("A booking confirmed")
+    BOOKING_PROMOTED = "booking_promoted", _("A place from the waiting list")
+    EVENT_CHANGED = "event_changed", _("A booked event changed")
+    EVENT_CANCELLED = "event_cancelled", _("A booked event cancelled")
+    RECOMMENDATION_WRITTEN = "recommendation_written", _("A mentor's recommendation written")
+    REPORT_ACCEPTED = "report_accepted", _("A report accepted")
+    REPORT_RETURNED = "report_returned", _("A report returned")
+
+
+class Notification(models.Model):
+    """One message in a user's list of notifications in the portal."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The unread count on every page: an index holding only the unread rows.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of email for one kind of notification; no row means the email is sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.email}"

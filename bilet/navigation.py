@@ -29,6 +29,8 @@ ITEMS: list[NavItem] = [
     ),
     NavItem(_("Venues"), "venues:venue_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
     NavItem(_("Mentors"), "venues:mentor_list", lambda r: r.operator or bool(r.region_ids or r.venue_ids)),
+    # Curators' requests (issue 15 §1): the curator's regions, the coordinator's region.
+    NavItem(_("Requests"), "regions:request_list", lambda r: bool(r.curator_region_ids or r.coordinator_region_ids)),
     NavItem(_("Personal data log"), "bilet:pd_log", lambda r: r.operator),
     NavItem(_("My account"), "account_change_password", lambda r: True),
     NavItem(_("Attendance"), "venues:attendance_overdue", lambda r: bool(r.coordinator_region_ids or r.venue_ids)),

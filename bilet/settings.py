@@ -207,6 +207,8 @@ else:
     raise ImproperlyConfigured("EMAIL_URL must be set when DJANGO_DEBUG=0 (e.g. smtp+tls://user:pass@host:587)")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="«Билет в будущее» <noreply@bilet.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails point here (the portal's address as users reach it, without a trailing slash).
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
 
 # --- Internationalisation ------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

@@ -6,7 +6,7 @@ from django.urls import include, path
 from participants.registration_views import StudentSignupView
 from reports import views as reports_views
 
-from . import views
+from . import notification_views, views
 from .ids import checked_admin_actions
 
 # The admin signs in through allauth, so its login has the same rate limits and the same sign-in log.
@@ -30,7 +30,14 @@ urlpatterns = [
     path("accounts/signup/", StudentSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include(([path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log")], "bilet"))),
+    path("", include(([
+        path("personal-data-log/", views.PersonalDataLogView.as_view(), name="pd_log"),
+        path("notifications/", notification_views.notification_list_view, name="notification_list"),
+        path("notifications/<int:pk>/read/", notification_views.notification_read_view, name="notification_read"),
+        path("notifications/read-all/", notification_views.notification_read_all_view, name="notification_read_all"),
+        path("notifications/settings/", notification_views.notification_preferences_view,
+             name="notification_preferences"),
+    ], "bilet"))),
     # venues first: the catalog and booking are the busiest pages, and Django tries the patterns in order.
     path("", include("venues.urls")),
     path("", include("regions.urls")),

@@ -172,7 +172,21 @@ class DemoBuilder:
         curator_user = self.user("curator", ("Белов", "Андрей", "Игоревич"), "curator", REGIONS[0]["name"])
         curator, _created = Curator.objects.get_or_create(user=curator_user)
         curator.regions.set([regions[0]])
+        self.curator_request(curator_user, regions[0])
         return self.logins
+
+    @staticmethod
+    def curator_request(curator_user, region: Region) -> None:
+        """One open request of the curator to the region's coordinator (issue 15 §1), sent once."""
+        from regions.models import CuratorRequest
+        from regions.services.requests import request_create
+
+        subject = "Список педагогов-навигаторов с контактами"
+        if not CuratorRequest.objects.filter(region=region, subject=subject).exists():
+            request_create(
+                actor=curator_user, region=region, subject=subject,
+                text="Пришлите, пожалуйста, список педагогов-навигаторов региона с телефонами и адресами почты.",
+            )
 
     def region(self, spec) -> Region:
         code, name, offset = spec["code"], spec["name"], spec["offset"]

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from bilet.admin_mixins import PortalImportExportMixin
+from bilet.admin_mixins import PortalImportExportMixin, ReadOnlyAdminMixin
 
 from . import resources
 from .forms import CertificateInput
@@ -18,11 +18,13 @@ from .models import (
     MonitoringCriterion,
     MonitoringIndicator,
     MonitoringValue,
+    CuratorRequest,
     Municipality,
     Nosology,
     PromotionMeasure,
     Region,
     RegionTarget,
+    RequestMessage,
     RoadmapItem,
     School,
     TeamTraining,
@@ -304,3 +306,25 @@ class MonitoringValueAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class RequestMessageInline(admin.TabularInline):
+    model = RequestMessage
+    fields = ("created_at", "author", "kind", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CuratorRequest)
+class CuratorRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Curators' requests, read by operator staff; curators and coordinators work with them on the portal's pages."""
+
+    list_display = ("subject", "region", "author", "created_at", "due_on", "status")
+    list_filter = ("status", "region")
+    list_select_related = ("region", "author")
+    search_fields = ("subject", "author__email")
+    inlines = [RequestMessageInline]

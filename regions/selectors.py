@@ -69,3 +69,42 @@ def editable_region_list(*, user) -> QuerySet[Region]:
     if roles.operator:
         return Region.objects.all()
     return Region.objects.filter(id__in=roles.coordinator_region_ids)
+
+
+# --- curators' requests (issue 15 §1): a curator sees every request to their regions, a coordinator their region's ---
+
+
+def request_list(*, user):
+    """Requests the user may read: to the curator's regions or the coordinator's; nobody else sees any."""
+    from .models import CuratorRequest
+
+    roles = get_roles(user)
+    region_ids = roles.curator_region_ids | roles.coordinator_region_ids
+    return CuratorRequest.objects.filter(region_id__in=region_ids).select_related("region", "author")
+
+
+def request_overdue_list(*, user, today):
+    from .models import CuratorRequest
+
+    return request_list(user=user).filter(status__in=CuratorRequest.AWAITING, due_on__lt=today).order_by("due_on", "pk")
+
+
+def request_thread(*, request):
+    """The messages of a request the caller already reached through `request_list`, with their files."""
+    return request.messages.select_related("author").prefetch_related("attachments")
+
+
+def request_attachment_get(*, user, request_id: int, attachment_id: int):
+    from .models import RequestAttachment
+
+    return (
+        RequestAttachment.objects.filter(
+            pk=attachment_id, message__request_id=request_id, message__request__in=request_list(user=user)
+        )
+        .first()
+    )
+
+
+def curator_region_list(*, user) -> QuerySet[Region]:
+    """The regions the user may send requests to (as their curator)."""
+    return Region.objects.filter(id__in=get_roles(user).curator_region_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_monitoring, views_records
+from . import request_views, views, views_monitoring, views_records
 from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
@@ -29,4 +29,11 @@ urlpatterns: list = [
     *_record_urls("needs", NEED, views_records.NeedListView),
     path("region/training/<int:pk>/certificate/", views_records.training_certificate, name="training_certificate"),
     path("region/monitoring/", views_monitoring.monitoring, name="monitoring"),
+    path("requests/", request_views.request_list_view, name="request_list"),
+    path("requests/new/", request_views.request_create_view, name="request_create"),
+    path("requests/<int:pk>/", request_views.request_detail_view, name="request_detail"),
+    path("requests/<int:pk>/answer/", request_views.request_answer_view, name="request_answer"),
+    path("requests/<int:pk>/accept/", request_views.request_accept_view, name="request_accept"),
+    path("requests/<int:pk>/return/", request_views.request_return_view, name="request_return"),
+    path("requests/<int:pk>/files/<int:attachment_pk>/", request_views.request_attachment_view, name="request_attachment"),
 ]

@@ -553,3 +553,16 @@ def overdue_reports(*, user, region_ids) -> list:
     from .selectors import overdue_deadlines
 
     return list(overdue_deadlines(user=user, region_ids=region_ids)[:UPCOMING_LIMIT])
+
+
+# --- curators' requests (issue 15 §1) --------------------------------------------------------------------------------
+
+OVERDUE_REQUESTS_LIMIT = 10
+
+
+def overdue_requests(*, user, today: dt.date | None = None) -> list:
+    """Requests past their date and still awaiting an answer, oldest date first: the curator's regions' and the
+    coordinator's region's (regions.selectors.request_list scopes them)."""
+    from regions.selectors import request_overdue_list
+
+    return list(request_overdue_list(user=user, today=today or timezone.localdate())[:OVERDUE_REQUESTS_LIMIT])

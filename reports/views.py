@@ -49,6 +49,8 @@ def home(request):
             "ranking": home_blocks.curator_ranking(user=user, campaign=campaign),
             "overdue_reports": dashboards.overdue_reports(user=user, region_ids=roles.curator_region_ids),
         }
+    if roles.curator_region_ids or roles.coordinator_region_ids:
+        context["overdue_requests"] = dashboards.overdue_requests(user=user)
     if roles.coordinator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
         homes = home_blocks.coordinator_regions(regions=[row.region for row in rows], campaign=campaign)

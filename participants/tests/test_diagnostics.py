@@ -295,8 +295,9 @@ def test_hub_shows_each_state_and_pins_its_queries(client, world, bank, django_a
     first = questions_of(bank[2])[0]
     diagnostic_answers_save(student=student, stage=2, version_id=bank[2].pk, answers={first.pk: option(first, 1).pk})
     client.force_login(student.user)
-    # the user, the roles, the students, the published versions, the open attempts, the results
-    with django_assert_num_queries(6):
+    # the user, the roles, the students, the published versions, the open attempts, the results, the unread
+    # notifications of the navigation bar
+    with django_assert_num_queries(7):
         page = client.get(reverse("participants:diagnostics_hub"))
     states = page.context["rows"][0]["stages"]
     assert [(s.completed, s.started, s.answered, s.total) for s in states] == [
@@ -309,7 +310,7 @@ def test_hub_shows_each_state_and_pins_its_queries(client, world, bank, django_a
 @pytest.mark.django_db
 def test_guardian_hub_lists_each_child(client, world, bank, django_assert_num_queries):
     client.force_login(world.a.guardian.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # with the unread notifications of the navigation bar
         page = client.get(reverse("participants:diagnostics_hub"))
     assert [row["student"] for row in page.context["rows"]] == sorted(
         [world.a.student, world.a.sibling], key=lambda s: (s.last_name, s.first_name, s.pk)
@@ -490,7 +491,7 @@ def test_htmx_answer_of_an_outdated_page_is_refused_in_place(client, world, bank
 def test_results_page_pins_its_queries(client, world, completed, django_assert_num_queries):
     client.force_login(world.a.navigator.user)
     # the user, the roles, the student, the results with their versions, the log
-    # row (insert in a savepoint: 3), the suggested events
-    with django_assert_num_queries(8):
+    # row (insert in a savepoint: 3), the suggested events, the unread notifications of the navigation bar
+    with django_assert_num_queries(9):
         page = client.get(_results_url(completed))
     assert page.status_code == 200

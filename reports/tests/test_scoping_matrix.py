@@ -49,6 +49,9 @@ LISTS = [
     "participants:import_students",
     "participants:import_navigators",
     "participants:student_register",
+    "regions:request_list",
+    "bilet:notification_list",
+    "bilet:notification_preferences",
 ]
 
 EXPORTS = ["participants:student_export_csv", "participants:student_export_xlsx"]
@@ -454,3 +457,75 @@ def test_import_templates_never_name_another_region(client, matrix_world, role, 
     assert matrix_world.a.region.code in text
     for marker in _foreign_markers(matrix_world.b):
         assert marker not in text
+
+
+# --- curators' requests and notifications (issue 15 §1, §6) ---------------------------------------------------------
+
+
+@pytest.fixture
+def request_world(matrix_world):
+    """A request with an attached file to each region, from a curator of that region, and a notification each."""
+    from bilet.models import Notification, NotificationKind
+    from regions.tests.factories import CuratorFactory, UserFactory
+    from regions.tests.request_helpers import pdf, send
+
+    w = matrix_world
+    w.b.curator = CuratorFactory(user=UserFactory(email="curator67@test.example"), regions=[w.b.region])
+    for side, curator in (("a", w.curator), ("b", w.b.curator)):
+        region_world = getattr(w, side)
+        region_world.request = send(w, actor=curator.user, region=region_world.region,
+                                    subject=f"Запрос ({region_world.region.name})", files=[pdf()])
+        region_world.attachment = region_world.request.messages.get().attachments.get()
+    w.b.notification = Notification.objects.filter(recipient=w.b.coordinator.user,
+                                                   kind=NotificationKind.REQUEST_RECEIVED).get()
+    return w
+
+
+REQUEST_PAGES = ["regions:request_detail", "regions:request_answer", "regions:request_accept", "regions:request_return"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_requests_are_404(client, request_world, role):
+    from regions.models import CuratorRequest
+
+    client.force_login(_user(request_world, "a", role))
+    b = request_world.b
+    for url_name in REQUEST_PAGES:
+        method = client.get if url_name == "regions:request_detail" else client.post
+        assert method(reverse(url_name, args=[b.request.pk])).status_code == 404, (role, url_name)
+    url = reverse("regions:request_attachment", args=[b.request.pk, b.attachment.pk])
+    assert client.get(url).status_code == 404
+    assert CuratorRequest.objects.get(pk=b.request.pk).status == CuratorRequest.Status.OPEN
+    for url_name in ("regions:request_list", "home", "bilet:notification_list"):
+        assert b.request.subject not in client.get(reverse(url_name)).content.decode(), (role, url_name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_another_users_notification_cannot_be_marked(client, request_world, role):
+    client.force_login(_user(request_world, "a", role))
+    notification = request_world.b.notification
+    assert client.post(reverse("bilet:notification_read", args=[notification.pk])).status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["navigator", "venue_staff", "mentor", "guardian", "student"])
+def test_own_regions_requests_are_404_to_other_roles(client, request_world, role):
+    client.force_login(_user(request_world, "a", role))
+    a = request_world.a
+    assert client.get(reverse("regions:request_detail", args=[a.request.pk])).status_code == 404
+    assert client.get(reverse("regions:request_attachment", args=[a.request.pk, a.attachment.pk])).status_code == 404
+    assert client.get(reverse("regions:request_list")).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "curator"])
+def test_own_regions_requests_are_reachable(client, request_world, role):
+    client.force_login(_user(request_world, "a", role))
+    a = request_world.a
+    assert client.get(reverse("regions:request_detail", args=[a.request.pk])).status_code == 200
+    assert client.get(reverse("regions:request_attachment", args=[a.request.pk, a.attachment.pk])).status_code == 200
+    assert a.request.subject in client.get(reverse("regions:request_list")).content.decode()

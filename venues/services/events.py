@@ -11,17 +11,20 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bilet.db import locked_write
+from bilet.models import NotificationKind
+from bilet.notifications import notify
 from bilet.roles import get_roles
 from regions.models import GRADE_MAX, GRADE_MIN
 
-from ..models import Booking, Event, Mentor, VenueCampaign
+from ..models import Booking, Event, Mentor, VenueCampaign, VenueStaff
 from .booking import waitlist_promote_later
-from .notifications import event_email_context, notify_students
+from .notifications import event_email_context, event_link, notify_students
 
 
 class EventError(Exception):
@@ -252,6 +255,7 @@ def _update_published(*, actor, event: Event, fields) -> Event:
     if time_changed or place_changed:
         _notify_booked(
             event,
+            kind=NotificationKind.EVENT_CHANGED,
             subject=_("The practicum «%(title)s» has changed") % {"title": event.title},
             template_name="venues/email/event_changed.txt",
             extra={
@@ -334,6 +338,10 @@ def event_approve(*, actor, event: Event) -> Event:
     ):
         raise EventError(_("Only a submitted event can be approved; someone may have just changed it."))
     event.refresh_from_db()
+    _notify_venue_staff(
+        event, kind=NotificationKind.EVENT_APPROVED,
+        text=_("The coordinator approved «%(title)s»: it is published in the catalog.") % {"title": event.title},
+    )
     return event
 
 
@@ -348,6 +356,10 @@ def event_return(*, actor, event: Event, comment: str) -> Event:
                             coordinator_comment=comment):
         raise EventError(_("Only a submitted event can be returned; someone may have just changed it."))
     event.refresh_from_db()
+    _notify_venue_staff(
+        event, kind=NotificationKind.EVENT_RETURNED,
+        text=_("The coordinator returned «%(title)s»: %(comment)s") % {"title": event.title, "comment": comment},
+    )
     return event
 
 
@@ -377,6 +389,7 @@ def event_cancel(*, actor, event: Event, reason: str) -> Event:
     _notify(
         event,
         booked_ids,
+        kind=NotificationKind.EVENT_CANCELLED,
         subject=_("The practicum «%(title)s» is cancelled") % {"title": event.title},
         template_name="venues/email/event_cancelled.txt",
         extra={"reason": reason},
@@ -391,17 +404,23 @@ def _when(value: dt.datetime) -> str:
     return date_format(timezone.localtime(value), "j E Y, H:i")
 
 
-def _notify_booked(event: Event, *, subject: str, template_name: str, extra: dict) -> None:
+def _notify_booked(event: Event, *, kind: str, subject: str, template_name: str, extra: dict) -> None:
     student_ids = list(
         event.bookings.filter(status__in=BOOKED_STATUSES).values_list("student_id", flat=True).distinct()
     )
-    _notify(event, student_ids, subject=subject, template_name=template_name, extra=extra)
+    _notify(event, student_ids, kind=kind, subject=subject, template_name=template_name, extra=extra)
 
 
-def _notify(event: Event, student_ids: list[int], *, subject: str, template_name: str, extra: dict) -> None:
+def _notify(event: Event, student_ids: list[int], *, kind: str, subject: str, template_name: str, extra: dict) -> None:
     if not student_ids:
         return
     notify_students(
         student_ids=student_ids, subject=str(subject), template_name=template_name,
-        context=event_email_context(event) | extra,
+        context=event_email_context(event) | extra, kind=kind, link=event_link(event),
     )
+
+
+def _notify_venue_staff(event: Event, *, kind: str, text: str) -> None:
+    """The venue's staff learn that the coordinator approved or returned their event."""
+    staff = VenueStaff.objects.filter(venue_id=event.venue_id).values_list("user_id", flat=True)
+    notify(recipients=list(staff), kind=kind, text=text, link=reverse("venues:event_manage_detail", args=[event.pk]))

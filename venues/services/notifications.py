@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from bilet.notifications import email_wanted, notification_rows_create
 from participants.models import Guardianship, Student
 
 from ..models import Event
@@ -25,6 +27,7 @@ class Reader:
     of them (`children`, their names). A person who is both is spoken to as the student."""
 
     email: str
+    user_id: int | None = None
     is_student: bool = False
     children: list[str] = field(default_factory=list)
 
@@ -39,21 +42,24 @@ def readers(*, student_ids) -> list[Reader]:
     ids = list(student_ids)
     found: dict[str, Reader] = {}
 
-    def reader(address: str) -> Reader:
-        return found.setdefault(address.lower(), Reader(email=address))
+    def reader(address: str, user_id: int) -> Reader:
+        return found.setdefault(address.lower(), Reader(email=address, user_id=user_id))
 
     students = Student.objects.filter(
         pk__in=ids, user__isnull=False, anonymised_at__isnull=True, user__is_active=True
-    ).values_list("user__email", flat=True)
-    for address in students:
+    ).values_list("user__email", "user_id")
+    for address, user_id in students:
         if address:
-            reader(address).is_student = True
+            reader(address, user_id).is_student = True
     guardianships = Guardianship.objects.filter(
         student_id__in=ids, student__anonymised_at__isnull=True, guardian__user__is_active=True
-    ).values_list("guardian__user__email", "student__last_name", "student__first_name", "student__middle_name")
-    for address, *name in guardianships:
+    ).values_list(
+        "guardian__user__email", "guardian__user_id", "student__last_name", "student__first_name",
+        "student__middle_name",
+    )
+    for address, user_id, *name in guardianships:
         if address:
-            reader(address).children.append(" ".join(part for part in name if part))
+            reader(address, user_id).children.append(" ".join(part for part in name if part))
     return sorted(found.values(), key=lambda r: r.email.lower())
 
 
@@ -62,13 +68,23 @@ def recipient_emails(*, student_ids) -> list[str]:
     return [r.email for r in readers(student_ids=student_ids)]
 
 
-def notify_students(*, student_ids, subject: str, template_name: str, context: dict) -> list[str]:
+def notify_students(
+    *, student_ids, subject: str, template_name: str, context: dict, kind: str | None = None, link: str = ""
+) -> list[str]:
     """Email `students` and their guardians after the current transaction commits. `context` must be JSON-serialisable
     (it travels to the worker); each message adds `reader` (`Reader.voice`), so that it names who is booked in the
-    reader's voice and names no other family's child. Returns the addresses that will be written to."""
+    reader's voice and names no other family's child. Returns the addresses that will be written to.
+
+    With a `kind` (bilet.models.NotificationKind), each of them also finds the subject in their notifications on the
+    portal, and only those who have not turned that kind's email off are written to."""
     from ..tasks.notifications import send_notification_email
 
     told = readers(student_ids=student_ids)
+    if kind is not None:
+        user_ids = [r.user_id for r in told]
+        notification_rows_create(user_ids=user_ids, kind=kind, text=str(subject), link=link)
+        wanted = email_wanted(user_ids=user_ids, kind=kind)
+        told = [r for r in told if r.user_id in wanted]
     for reader in told:
         transaction.on_commit(
             partial(
@@ -82,6 +98,11 @@ def notify_students(*, student_ids, subject: str, template_name: str, context: d
     return [r.email for r in told]
 
 
+def event_link(event: Event) -> str:
+    """The event's page in the catalog, where a family reads it and its booking."""
+    return reverse("venues:event_detail", args=[event.pk])
+
+
 def event_email_context(event: Event) -> dict:
     """What an email about `event` says about it, as plain strings (dates in Moscow time, Russian format)."""
     return {
@@ -93,3 +114,28 @@ def event_email_context(event: Event) -> dict:
         "starts": date_format(timezone.localtime(event.starts_at), "j E Y, H:i"),
         "ends": date_format(timezone.localtime(event.ends_at), "H:i"),
     }
+
+
+def bookings_confirmed_notify(*, bookings) -> None:
+    """Tell each booked student and their guardians that a place is theirs (a waiting-list place is not yet)."""
+    from django.utils.translation import gettext as _
+
+    from bilet.models import NotificationKind
+    from bilet.notifications import notify
+
+    from ..models import Booking
+
+    for booking in bookings:
+        if booking is None or booking.status != Booking.Status.CONFIRMED:
+            continue
+        event = booking.event
+        notify(
+            recipients=[r.user_id for r in readers(student_ids=[booking.student_id])],
+            kind=NotificationKind.BOOKING_CONFIRMED,
+            text=_("%(name)s is booked on «%(event)s», %(starts)s.")
+            % {
+                "name": booking.student.full_name, "event": event.title,
+                "starts": date_format(timezone.localtime(event.starts_at), "j E Y, H:i"),
+            },
+            link=event_link(event),
+        )

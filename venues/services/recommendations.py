@@ -7,9 +7,11 @@ recommendation is still worth more to the child than none — but the pages and 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bilet.db import locked_write
+from bilet.models import NotificationKind
 from bilet.roles import get_roles
 from regions.models import Competency
 
@@ -88,6 +90,8 @@ def recommendation_write(*, actor, booking: Booking, competency: Competency, tex
     event = booking.event
     notify_students(
         student_ids=[booking.student_id],
+        kind=NotificationKind.RECOMMENDATION_WRITTEN,
+        link=reverse("venues:recommendation_detail", args=[recommendation.pk]),
         subject=_("A mentor's recommendation after «%(title)s»") % {"title": event.title},
         template_name="venues/email/recommendation_written.txt",
         context={

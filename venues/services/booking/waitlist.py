@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from bilet.celery import send_task
 from bilet.db import locked_write
+from bilet.models import NotificationKind
 
 from ...models import Booking, Event
 from ...selectors.bookings import COUNTED
-from ..notifications import event_email_context, notify_students
+from ..notifications import event_email_context, event_link, notify_students
 from . import rules
 from .facts import booking_rows, facts_about, may_act_for, voice
 from .locks import lock_event, lock_students
@@ -124,6 +125,8 @@ def _promote_batch(*, event_id: int, after: tuple | None) -> tuple[list[Booking]
         Booking.objects.filter(pk__in=[b.pk for b in promoted]).update(status=Booking.Status.CONFIRMED)
         notify_students(
             student_ids=[b.student_id for b in promoted],
+            kind=NotificationKind.BOOKING_PROMOTED,
+            link=event_link(event),
             subject=_("A place is free for you: «%(title)s»") % {"title": event.title},
             template_name="venues/email/waitlist_promoted.txt",
             context=event_email_context(event) | {"students": [b.student.full_name for b in promoted]},

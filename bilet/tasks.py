@@ -1,0 +1,34 @@
+"""The email of a notification in the portal: one task per recipient, retried while the mail server is unreachable."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Notification
+from .notifications import DEFAULT_EMAIL_TEMPLATE, EMAIL_TASK, email_context
+
+
+# OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
+@shared_task(
+    name=EMAIL_TASK,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_email(*, notification_id: int, subject: str) -> None:
+    notification = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, recipient__is_active=True)
+        .first()
+    )
+    if notification is None:  # the account was closed since
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(DEFAULT_EMAIL_TEMPLATE, email_context(notification))
+    send_mail(subject, body, None, [notification.recipient.email])
