@@ -29,6 +29,7 @@ def home(request):
         for row in rows:
             row.chart = dashboards.plan_chart(row)
         context["coordinator"] = rows
+        context["contracts_flagged"] = dashboards.coordinator_contracts_flagged(user=user, campaign=campaign)
     if roles.navigator_school_ids:
         context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:

@@ -24,6 +24,8 @@ DETAILS = [
     ("venues:event_manage_detail", "event"),
     ("venues:event_attendance", "event"),
     ("venues:recommendation_detail", "recommendation"),
+    ("venues:contract_detail", "venue"),
+    ("venues:contract_detail", "other_venue"),
 ]
 
 LISTS = [
@@ -40,6 +42,7 @@ LISTS = [
     "venues:my_bookings",
     "venues:mentor_recommendations",
     "bilet:pd_log",
+    "venues:contract_list",
     "home",
 ]
 
@@ -256,6 +259,7 @@ INSIDE = [
     ("venue_staff", "venues:event_manage_detail", "other_event"),
     ("venue_staff", "venues:event_attendance", "other_event"),
     ("venue_staff", "venues:venue_detail", "other_venue"),
+    ("venue_staff", "venues:contract_detail", "other_venue"),
     ("guardian", "participants:student_detail", "other_student"),
     ("student", "participants:student_detail", "sibling"),
     ("student", "participants:student_detail", "other_student"),
@@ -295,6 +299,9 @@ def test_other_familys_booking_cannot_be_cancelled(client, matrix_world, role):
         ("coordinator", "regions:school_detail", "school"),
         ("coordinator", "venues:venue_detail", "venue"),
         ("coordinator", "venues:mentor_detail", "mentor"),
+        ("coordinator", "venues:contract_detail", "venue"),
+        ("curator", "venues:contract_detail", "venue"),
+        ("venue_staff", "venues:contract_detail", "venue"),
     ],
 )
 def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
@@ -302,3 +309,16 @@ def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
     client.force_login(_user(matrix_world, "a", role))
     obj = getattr(matrix_world.a, attr)
     assert client.get(reverse(url_name, args=[obj.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_contract_document_is_404(client, matrix_world, role):
+    from venues.models import VenueCampaign, VenueContractDocument
+
+    assignment = VenueCampaign.objects.get(venue=matrix_world.b.venue, campaign=matrix_world.campaign)
+    document = VenueContractDocument.objects.create(assignment=assignment, title="Договор", file="venue-contracts/x.pdf")
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse("venues:contract_document", args=[document.pk])).status_code == 404
+    assert client.post(reverse("venues:contract_document_delete", args=[document.pk])).status_code == 404
+    assert VenueContractDocument.objects.filter(pk=document.pk).exists()
