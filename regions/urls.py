@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_monitoring, views_records
+from . import views, views_appeals, views_monitoring, views_records
 from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
@@ -29,4 +29,10 @@ urlpatterns: list = [
     *_record_urls("needs", NEED, views_records.NeedListView),
     path("region/training/<int:pk>/certificate/", views_records.training_certificate, name="training_certificate"),
     path("region/monitoring/", views_monitoring.monitoring, name="monitoring"),
+    # Citizens' appeals (issue 15 §4)
+    path("region/appeals/", views_appeals.AppealListView.as_view(), name="appeal_list"),
+    path("region/appeals/new/", views_appeals.appeal_create, name="appeal_create"),
+    path("region/appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal_detail"),
+    path("region/appeals/<int:pk>/assign/", views_appeals.appeal_assign_view, name="appeal_assign"),
+    path("region/appeals/<int:pk>/answer/", views_appeals.appeal_answer_view, name="appeal_answer"),
 ]

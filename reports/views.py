@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from bilet.roles import get_roles
-from regions.selectors import current_campaign
+from regions.selectors import appeal_counts, current_campaign
 
 from . import dashboards
 
@@ -30,6 +31,7 @@ def home(request):
             row.chart = dashboards.plan_chart(row)
         context["coordinator"] = rows
         context["contracts_flagged"] = dashboards.coordinator_contracts_flagged(user=user, campaign=campaign)
+        context["counts"] = appeal_counts(user=user, today=timezone.localdate())
     if roles.navigator_school_ids:
         context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:

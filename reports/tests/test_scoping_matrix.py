@@ -43,6 +43,7 @@ LISTS = [
     "venues:mentor_recommendations",
     "bilet:pd_log",
     "venues:contract_list",
+    "regions:appeal_list",
     "home",
 ]
 
@@ -322,3 +323,24 @@ def test_other_regions_contract_document_is_404(client, matrix_world, role):
     assert client.get(reverse("venues:contract_document", args=[document.pk])).status_code == 404
     assert client.post(reverse("venues:contract_document_delete", args=[document.pk])).status_code == 404
     assert VenueContractDocument.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_appeals_are_404_and_unlisted(client, matrix_world, role):
+    from regions.tests.factories import AppealFactory
+
+    AppealFactory(region=matrix_world.a.region, subject="Обращение своего региона")
+    foreign = AppealFactory(region=matrix_world.b.region, subject="Обращение чужого региона")
+    client.force_login(_user(matrix_world, "a", role))
+    for url in (reverse("regions:appeal_detail", args=[foreign.pk]),):
+        assert client.get(url).status_code == 404
+    for name in ("regions:appeal_assign", "regions:appeal_answer"):
+        assert client.post(reverse(name, args=[foreign.pk]), {"answer": "x"}).status_code == 404
+    for query in ("", "?q=чужого", f"?region={matrix_world.b.region.pk}", "?overdue=false"):
+        response = client.get(reverse("regions:appeal_list") + query)
+        assert response.status_code in (200, 404)
+        if response.status_code == 200:
+            assert "Обращение чужого региона" not in response.content.decode()
+            if query == "":
+                assert "Обращение своего региона" in response.content.decode()
