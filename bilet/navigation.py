@@ -44,6 +44,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("Team training"), "regions:training_list", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Training needs"), "regions:need_list", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Monitoring"), "regions:monitoring", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Appeals"), "regions:appeal_list", lambda r: r.operator or bool(r.region_ids)),
 ]
 
 

@@ -391,10 +391,14 @@ class DemoBuilder:
                 venue.accessible_for.set([self.nosology["musculoskeletal"], self.nosology["hearing"]])
                 main = venue
             signed = contract == VenueCampaign.ContractStatus.SIGNED
+            # in force a year ahead at least, so the demo's venues keep submitting whenever it is seeded
+            until = max(self.campaign.ends_on, timezone.localdate() + dt.timedelta(days=365))
             VenueCampaign.objects.update_or_create(
                 venue=venue, campaign=self.campaign,
                 defaults={"contract_status": contract, "contract_number": f"БВБ-2026/{code}-{n + 1}",
-                          "contract_signed_on": dt.date(2026, 4, 20) if signed else None},
+                          "contract_signed_on": dt.date(2026, 4, 20) if signed else None,
+                          "contract_valid_from": dt.date(2026, 4, 20) if signed else None,
+                          "contract_valid_until": until if signed else None},
             )
             suffix = "" if n == 0 else "b"
             user = self.user(f"venue{code}{suffix}", person(int(code) + n, female=n == 0, adult=True),

@@ -527,9 +527,11 @@ class LoadGenerator:
             for p in self.plans:
                 for v in range(p.venues):
                     yield (p.ids["venue"] + v, self.campaign.pk, None, self.stamp, f"БВБ-{p.number:02d}-{v + 1}",
-                           "signed", "2026-04-20")
+                           "signed", "2026-04-20", "2026-04-20", until)
+        until = (timezone.localdate() + dt.timedelta(days=365)).isoformat()  # in force a year ahead at least
         self.writer.write(VenueCampaign, ["venue_id", "campaign_id", "assigned_by_id", "assigned_at",
-                                          "contract_number", "contract_status", "contract_signed_on"], rows(), label)
+                                          "contract_number", "contract_status", "contract_signed_on",
+                                          "contract_valid_from", "contract_valid_until"], rows(), label)
 
     def venue_staff(self, label):
         def rows():

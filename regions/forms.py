@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from bilet.widgets import DateInput, MonthInput
 
 from .attachments import ACCEPT, MAX_FILES
-from .models import Campaign, MonitoringIndicator, PromotionMeasure, Region, TeamTraining, TrainingNeed
+from .models import Appeal, Campaign, MonitoringIndicator, PromotionMeasure, Region, TeamTraining, TrainingNeed
 from .services import RecordError, monitoring_value_check
 
 
@@ -204,3 +204,39 @@ class ReturnForm(forms.Form):
         label=_("New due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty to keep the date."),
     )
+
+
+
+class AppealForm(forms.Form):
+    """A citizen's appeal as the coordinator registers it; the deadline rules live in regions.services.appeals."""
+
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
+    author_name = forms.CharField(label=_("applicant"), max_length=200)
+    author_email = forms.EmailField(label=_("applicant's email"), required=False)
+    author_phone = forms.CharField(label=_("applicant's phone"), max_length=32, required=False)
+    channel = forms.ChoiceField(label=_("channel"), choices=Appeal.Channel.choices)
+    subject = forms.CharField(label=_("subject"), max_length=300)
+    text = forms.CharField(label=_("appeal text"), widget=forms.Textarea(attrs={"rows": 6}))
+    received_on = forms.DateField(label=_("received on"), widget=DateInput())
+    due_on = forms.DateField(label=_("answer due on"), required=False, widget=DateInput(),
+                             help_text=_("Leave empty for 30 days from receipt (59-ФЗ, art. 12)."))
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is None or len(regions) < 2:
+            del self.fields["region"]
+        else:
+            self.fields["region"].queryset = regions
+
+
+class AppealAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("assign to"), queryset=Region.objects.none())
+
+    def __init__(self, *args, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class AppealAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 8}))

@@ -1,10 +1,10 @@
 """Regions, municipalities and schools a user may see (SPEC §2). Every view and export goes through these."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from bilet.roles import get_roles
 
-from .models import Campaign, Municipality, PromotionMeasure, Region, School, TeamTraining, TrainingNeed
+from .models import Appeal, Campaign, Municipality, PromotionMeasure, Region, School, TeamTraining, TrainingNeed
 
 
 def region_list(*, user) -> QuerySet[Region]:
@@ -108,3 +108,25 @@ def request_attachment_get(*, user, request_id: int, attachment_id: int):
 def curator_region_list(*, user) -> QuerySet[Region]:
     """The regions the user may send requests to (as their curator)."""
     return Region.objects.filter(id__in=get_roles(user).curator_region_ids)
+
+
+# --- citizens' appeals (seed 000 §6.3): the region's coordinator and curators, operator staff all -------------------
+
+
+def appeal_list(*, user) -> QuerySet:
+    roles = get_roles(user)
+    qs = Appeal.objects.select_related("region", "assigned_to", "answered_by")
+    if roles.operator:
+        return qs
+    return qs.filter(region_id__in=roles.region_ids)
+
+
+def appeal_overdue_q(today):
+    return Q(due_on__lt=today) & ~Q(status=Appeal.Status.ANSWERED)
+
+
+def appeal_counts(*, user, today) -> dict[str, int]:
+    """How many of the user's appeals are in each state, and how many are overdue (one query)."""
+    counted = {status: Count("pk", filter=Q(status=status)) for status in Appeal.Status.values}
+    return appeal_list(user=user).order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=appeal_overdue_q(today)), **counted)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views, views_monitoring, views_records
+from . import request_views, views, views_appeals, views_monitoring, views_records
 from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
@@ -36,4 +36,10 @@ urlpatterns: list = [
     path("requests/<int:pk>/accept/", request_views.request_accept_view, name="request_accept"),
     path("requests/<int:pk>/return/", request_views.request_return_view, name="request_return"),
     path("requests/<int:pk>/files/<int:attachment_pk>/", request_views.request_attachment_view, name="request_attachment"),
+    # Citizens' appeals (issue 15 §4)
+    path("region/appeals/", views_appeals.AppealListView.as_view(), name="appeal_list"),
+    path("region/appeals/new/", views_appeals.appeal_create, name="appeal_create"),
+    path("region/appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal_detail"),
+    path("region/appeals/<int:pk>/assign/", views_appeals.appeal_assign_view, name="appeal_assign"),
+    path("region/appeals/<int:pk>/answer/", views_appeals.appeal_answer_view, name="appeal_answer"),
 ]

@@ -39,3 +39,76 @@ def validate_certificate(file) -> None:
         raise ValidationError(
             _("The certificate must be a PDF, JPEG or PNG file; this file is something else."), code="file_type"
         )
+
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _head(file, size: int = 16) -> bytes:
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(size)
+    file.seek(position)
+    return head
+
+
+def _is_docx(file) -> bool:
+    """A Word document is a ZIP archive holding word/document.xml; a renamed archive or workbook is not one."""
+    import zipfile
+
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        file.seek(position)
+
+
+def verify_image(file) -> None:
+    """Pillow reads the whole image: a truncated or broken one, or one so large it would be a decompression bomb, is
+    refused with a sentence rather than an exception (Image.MAX_IMAGE_PIXELS guards the bomb)."""
+    from PIL import Image
+
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
+            image.verify()
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            _("The image is too large in pixels (a decompression bomb?); upload a smaller picture."),
+            code="image_bomb",
+        ) from None
+    except Exception:  # Pillow raises many kinds of errors on a damaged file
+        raise ValidationError(_("The image is damaged or is not an image; it cannot be read."),
+                              code="image_broken") from None
+    finally:
+        file.seek(position)
+
+
+def validate_contract_document(file) -> None:
+    """A contract document: PDF, DOCX, JPEG or PNG by its content (images verified by Pillow), at most 10 MB."""
+    if getattr(file, "_committed", False):
+        return
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB; attach a smaller scan or a PDF."),
+            code="file_too_large", params={"limit": DOCUMENT_MAX_BYTES // (1024 * 1024)},
+        )
+    head = _head(file)
+    kind = sniff_document_type(head)
+    if kind in ("jpeg", "png"):
+        verify_image(file)
+        return
+    if kind == "pdf" or (head.startswith(_ZIP_MAGIC) and _is_docx(file)):
+        return
+    raise ValidationError(
+        _("A contract document must be a PDF, DOCX, JPEG or PNG file; this file is something else."),
+        code="file_type",
+    )

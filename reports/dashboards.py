@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from regions.selectors import region_list, school_list
 from venues.selectors.bookings import counted_bookings, family_booking_list, family_student_list, with_usage
 from venues.models import Booking, Event, Venue, VenueCampaign
 from venues.selectors import booking_list, event_list, venue_list
+from venues.selectors.contracts import EXPIRY_WARNING_DAYS, contract_venue_list, with_contract_flags
 
 from .figures.definitions import SOURCES, as_of
 
@@ -426,20 +427,33 @@ def navigator_schools(*, user, campaign: Campaign | None) -> list[School]:
 
 
 def staff_venues(*, user, campaign: Campaign | None) -> list[Venue]:
+    """The user's venues with their contract for the campaign, flagged when it has ended or ends within 30 days."""
     roles = get_roles(user)
     venues = venue_list(user=user).filter(id__in=roles.venue_ids).order_by("short_name")
     if campaign is not None:
         contract = VenueCampaign.objects.filter(venue=OuterRef("pk"), campaign=campaign)
-        venues = venues.annotate(
-            contract_status=Subquery(contract.values("contract_status")[:1]),
-            contract_number=Subquery(contract.values("contract_number")[:1]),
-        )
-    venues = list(venues)
-    labels = dict(VenueCampaign.ContractStatus.choices)
+        venues = venues.annotate(**{name: Subquery(contract.values(name)[:1])
+                                    for name in ("contract_status", "contract_number", "contract_valid_until")})
+    venues = with_contract_flags(list(venues), today=timezone.localdate())
     for venue in venues:
-        status = getattr(venue, "contract_status", None)
-        venue.contract_label = labels.get(status) if status else _("campaign not assigned")
+        if not getattr(venue, "contract_status", None):
+            venue.contract_label = _("campaign not assigned")
     return venues
+
+
+def coordinator_contracts_flagged(*, user, campaign: Campaign | None) -> list[Venue]:
+    """Venues of the coordinator's regions whose contract for the campaign has ended or ends within 30 days."""
+    if campaign is None:
+        return []
+    roles = get_roles(user)
+    statuses = VenueCampaign.ContractStatus
+    venues = contract_venue_list(user=user, campaign=campaign).filter(
+        Q(contract_status=statuses.SIGNED,
+          contract_valid_until__lte=timezone.localdate() + dt.timedelta(days=EXPIRY_WARNING_DAYS))
+        | Q(contract_status=statuses.EXPIRED),
+        region_id__in=roles.coordinator_region_ids,
+    )
+    return with_contract_flags(list(venues), today=timezone.localdate())
 
 
 def _with_urls(objects: list, url_name: str) -> list:

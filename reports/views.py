@@ -17,7 +17,7 @@ from bilet.lists import paginate, region_roles, roles_required, wants_partial
 from bilet.models import PersonalDataAccess
 from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
-from regions.selectors import current_campaign
+from regions.selectors import appeal_counts, current_campaign
 
 from . import dashboards, home_blocks, selectors, services, tasks
 from .figures.compute import CODES
@@ -61,6 +61,8 @@ def home(request):
             user=user, region_ids=roles.coordinator_region_ids
         )
         context["coordinator_overdue"] = home_blocks.coordinator_overdue(user=user)
+        context["contracts_flagged"] = dashboards.coordinator_contracts_flagged(user=user, campaign=campaign)
+        context["counts"] = appeal_counts(user=user, today=timezone.localdate())
     if roles.navigator_school_ids:
         context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bilet.ids import parse_id
+from bilet.widgets import DateInput
 from participants.models import Student
 from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Nosology
 
-from .models import Event, Mentor, Venue
+from .models import Event, Mentor, Venue, VenueCampaign
 
 GRADES = range(GRADE_MIN, GRADE_MAX + 1)
 GRADE_CHOICES = [(g, str(g)) for g in GRADES]
@@ -179,3 +180,23 @@ class ClassBookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["students"].queryset = students
         self.fields["classes"].school_ids = frozenset(school_ids)
+
+
+class ContractForm(forms.Form):
+    """A venue's contract for a campaign; the rules (a signed one has a number, dates …) live in the service."""
+
+    contract_number = forms.CharField(label=_("contract number"), max_length=100, required=False)
+    contract_status = forms.ChoiceField(label=_("status"), choices=VenueCampaign.ContractStatus.choices)
+    contract_signed_on = forms.DateField(label=_("contract signed on"), required=False, widget=DateInput())
+    contract_valid_from = forms.DateField(label=_("contract valid from"), required=False, widget=DateInput())
+    contract_valid_until = forms.DateField(label=_("contract valid until"), required=False, widget=DateInput())
+
+
+class ContractDocumentForm(forms.Form):
+    title = forms.CharField(label=_("document"), max_length=300, required=False,
+                            help_text=_("For example, «signed contract» or «annex 1»."))
+    file = forms.FileField(label=_("file"), help_text=_("PDF, DOCX, JPEG or PNG, up to 10 MB"))
+
+
+class AssignmentForm(forms.Form):
+    assigned = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from participants.models import Student
 from regions.models import Campaign, Competency, Municipality, Nosology, Region
+from regions.validators import validate_contract_document
 
 DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
@@ -49,8 +50,10 @@ class VenueCampaign(models.Model):
 
     class ContractStatus(models.TextChoices):
         NONE = "none", _("not concluded")
+        DRAFT = "draft", pgettext_lazy("contract", "draft")
         SENT = "sent", _("sent for signature")
         SIGNED = "signed", _("signed")
+        EXPIRED = "expired", _("expired")
         TERMINATED = "terminated", _("terminated")
 
     venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="campaigns")
@@ -65,6 +68,8 @@ class VenueCampaign(models.Model):
         _("contract"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.NONE
     )
     contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    contract_valid_from = models.DateField(_("contract valid from"), null=True, blank=True)
+    contract_valid_until = models.DateField(_("contract valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("venue campaign")
@@ -75,10 +80,38 @@ class VenueCampaign(models.Model):
                 condition=~Q(contract_status="signed") | Q(contract_signed_on__isnull=False),
                 name="venue_campaign_signed_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(contract_valid_from__isnull=True) | Q(contract_valid_until__isnull=True)
+                | Q(contract_valid_until__gte=F("contract_valid_from")),
+                name="venue_campaign_contract_period",
+            ),
         ]
 
     def __str__(self):
         return f"{self.venue} — {self.campaign}"
+
+
+class VenueContractDocument(models.Model):
+    """A document of a venue's contract for a campaign (the signed scan, an annex); its type is checked by content."""
+
+    assignment = models.ForeignKey(
+        VenueCampaign, verbose_name=_("venue campaign"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("document"), max_length=300)
+    file = models.FileField(_("file"), upload_to="venue-contracts/%Y/%m/", validators=[validate_contract_document])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class VenueStaff(models.Model):

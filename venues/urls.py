@@ -3,6 +3,7 @@ from django.urls import include, path
 from .views import attendance as attendance_views
 from .views import bookings as booking_views
 from .views import catalog as catalog_views
+from .views import contracts as contract_views
 from .views import directory as directory_views
 from .views import recommendations as recommendation_views
 from .views import scheduling as scheduling_views
@@ -45,6 +46,15 @@ urlpatterns = [
         path("attendance/overdue/", attendance_views.attendance_overdue, name="attendance_overdue"),
         path("recommendations/overdue/", recommendation_views.recommendations_overdue,
              name="recommendations_overdue"),
+        # Campaign assignment and venues' contracts (issue 15 §3, seed 000 §5.4)
+        path("contracts/", contract_views.contract_list, name="contract_list"),
+        path("contracts/<int:pk>/", contract_views.contract_detail, name="contract_detail"),
+        path("contracts/<int:pk>/assign/", contract_views.contract_assign, name="contract_assign"),
+        path("contracts/<int:pk>/documents/", contract_views.contract_document_upload,
+             name="contract_document_upload"),
+        path("contracts/documents/<int:pk>/", contract_views.contract_document, name="contract_document"),
+        path("contracts/documents/<int:pk>/delete/", contract_views.contract_document_delete,
+             name="contract_document_delete"),
     ])),
     # Mentors' recommendations (issue 4 §6)
     path("mentor/", include([

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from bilet.models import User
 from regions.models import (
+    Appeal,
     Campaign,
     Competency,
     Coordinator,
@@ -182,3 +183,17 @@ class MonitoringIndicatorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Показатель {n}")
     unit = MonitoringIndicator.Unit.UNITS
     order = factory.Sequence(lambda n: n)
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appeal
+
+    region = factory.SubFactory(RegionFactory)
+    author_name = "Иванова Мария Петровна"
+    author_email = "ivanova@example.com"
+    channel = Appeal.Channel.EMAIL
+    subject = factory.Sequence(lambda n: f"Обращение № {n}")
+    text = "Как записать ребёнка на профессиональную пробу?"
+    received_at = factory.LazyFunction(timezone.now)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))

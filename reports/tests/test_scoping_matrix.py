@@ -24,6 +24,8 @@ DETAILS = [
     ("venues:event_manage_detail", "event"),
     ("venues:event_attendance", "event"),
     ("venues:recommendation_detail", "recommendation"),
+    ("venues:contract_detail", "venue"),
+    ("venues:contract_detail", "other_venue"),
 ]
 
 LISTS = [
@@ -42,6 +44,8 @@ LISTS = [
     "bilet:pd_log",
     "participants:my_children",
     "participants:my_guardians",
+    "venues:contract_list",
+    "regions:appeal_list",
     "home",
     "reports:report_list",
     "reports:deadline_list",
@@ -282,6 +286,7 @@ INSIDE = [
     ("venue_staff", "venues:event_manage_detail", "other_event"),
     ("venue_staff", "venues:event_attendance", "other_event"),
     ("venue_staff", "venues:venue_detail", "other_venue"),
+    ("venue_staff", "venues:contract_detail", "other_venue"),
     ("guardian", "participants:student_detail", "other_student"),
     ("student", "participants:student_detail", "sibling"),
     ("student", "participants:student_detail", "other_student"),
@@ -321,6 +326,9 @@ def test_other_familys_booking_cannot_be_cancelled(client, matrix_world, role):
         ("coordinator", "regions:school_detail", "school"),
         ("coordinator", "venues:venue_detail", "venue"),
         ("coordinator", "venues:mentor_detail", "mentor"),
+        ("coordinator", "venues:contract_detail", "venue"),
+        ("curator", "venues:contract_detail", "venue"),
+        ("venue_staff", "venues:contract_detail", "venue"),
     ],
 )
 def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
@@ -529,3 +537,37 @@ def test_own_regions_requests_are_reachable(client, request_world, role):
     assert client.get(reverse("regions:request_detail", args=[a.request.pk])).status_code == 200
     assert client.get(reverse("regions:request_attachment", args=[a.request.pk, a.attachment.pk])).status_code == 200
     assert a.request.subject in client.get(reverse("regions:request_list")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_contract_document_is_404(client, matrix_world, role):
+    from venues.models import VenueCampaign, VenueContractDocument
+
+    assignment = VenueCampaign.objects.get(venue=matrix_world.b.venue, campaign=matrix_world.campaign)
+    document = VenueContractDocument.objects.create(assignment=assignment, title="Договор", file="venue-contracts/x.pdf")
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse("venues:contract_document", args=[document.pk])).status_code == 404
+    assert client.post(reverse("venues:contract_document_delete", args=[document.pk])).status_code == 404
+    assert VenueContractDocument.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_appeals_are_404_and_unlisted(client, matrix_world, role):
+    from regions.tests.factories import AppealFactory
+
+    AppealFactory(region=matrix_world.a.region, subject="Обращение своего региона")
+    foreign = AppealFactory(region=matrix_world.b.region, subject="Обращение чужого региона")
+    client.force_login(_user(matrix_world, "a", role))
+    for url in (reverse("regions:appeal_detail", args=[foreign.pk]),):
+        assert client.get(url).status_code == 404
+    for name in ("regions:appeal_assign", "regions:appeal_answer"):
+        assert client.post(reverse(name, args=[foreign.pk]), {"answer": "x"}).status_code == 404
+    for query in ("", "?q=чужого", f"?region={matrix_world.b.region.pk}", "?overdue=false"):
+        response = client.get(reverse("regions:appeal_list") + query)
+        assert response.status_code in (200, 404)
+        if response.status_code == 200:
+            assert "Обращение чужого региона" not in response.content.decode()
+            if query == "":
+                assert "Обращение своего региона" in response.content.decode()

@@ -24,6 +24,7 @@ from regions.models import GRADE_MAX, GRADE_MIN
 
 from ..models import Booking, Event, Mentor, VenueCampaign, VenueStaff
 from .booking import waitlist_promote_later
+from .contracts import submission_refusal
 from .notifications import event_email_context, event_link, notify_students
 
 
@@ -277,17 +278,9 @@ def event_submit(*, actor, event: Event) -> Event:
     if event.status not in EDITABLE_STATUSES:
         raise EventError(_("Only a draft or a returned event can be submitted."))
     contract = VenueCampaign.objects.filter(venue_id=event.venue_id, campaign_id=event.campaign_id).first()
-    if contract is None:
-        raise EventError(
-            _("The campaign «%(campaign)s» is not assigned to the venue; ask the regional coordinator.")
-            % {"campaign": event.campaign.name}
-        )
-    if contract.contract_status != VenueCampaign.ContractStatus.SIGNED:
-        raise EventError(
-            _("The venue's contract for the campaign «%(campaign)s» is not signed (%(status)s); events can be "
-              "submitted once it is.")
-            % {"campaign": event.campaign.name, "status": contract.get_contract_status_display()}
-        )
+    refusal = submission_refusal(contract, campaign=event.campaign, today=timezone.localdate())
+    if refusal is not None:
+        raise EventError(refusal)
     _validate(event, mentors=list(event.mentors.all()))
     event.status = Event.Status.SUBMITTED
     event.submitted_at = timezone.now()

@@ -29,6 +29,8 @@ class VenueCampaignFactory(factory.django.DjangoModelFactory):
     contract_status = VenueCampaign.ContractStatus.SIGNED
     contract_number = factory.Sequence(lambda n: f"БВБ-{n}")
     contract_signed_on = factory.LazyFunction(timezone.localdate)
+    contract_valid_from = factory.LazyFunction(timezone.localdate)
+    contract_valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
 
 
 class VenueStaffFactory(factory.django.DjangoModelFactory):
