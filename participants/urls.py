@@ -8,7 +8,7 @@ urlpatterns: list = [
     path("navigators/", views.NavigatorListView.as_view(), name="navigator_list"),
     path("navigators/<int:pk>/", views.navigator_detail, name="navigator_detail"),
     path("navigators/<int:pk>/invite/", import_views.navigator_invite, name="navigator_invite"),
-    path("invitations/<str:token>/", import_views.invitation_accept, name="invitation_accept"),
+    path("navigators/invitations/<str:token>/", import_views.invitation_accept, name="invitation_accept"),
     path("students/", views.StudentListView.as_view(), name="student_list"),
     path("students/new/", import_views.student_register, name="student_register"),
     # Imports of students and navigators (issue 14 §3)

@@ -14,7 +14,7 @@ from bilet.models import Notification, NotificationKind, NotificationPreference
 from bilet.notifications import email_preferences, notify
 from bilet.tasks import send_notification_email
 from venues.models import Booking, Event
-from venues.services.bookings import booking_cancel, booking_create
+from venues.services.booking import booking_cancel, booking_create
 from venues.services.events import event_approve, event_cancel, event_return, event_submit, event_update
 from venues.services.recommendations import recommendation_write
 from venues.tests.factories import EventFactory

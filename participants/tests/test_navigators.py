@@ -15,7 +15,7 @@ from participants.services import navigators as service
 from participants.tests.factories import NavigatorFactory
 from regions.tests.factories import UserFactory
 
-ACCEPT_URL = "http://testserver/invitations/__token__/"
+ACCEPT_URL = "http://testserver/navigators/invitations/__token__/"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def invited(world):
 
 
 def _link(message) -> str:
-    return re.search(r"http://testserver(/invitations/[^/\s]+/)", message.body).group(1)
+    return re.search(r"http://testserver(/navigators/invitations/[^/\s]+/)", message.body).group(1)
 
 
 @pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_an_expired_invitation_is_refused_and_sending_it_again_replaces_the_old_
     NavigatorInvitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
     assert "Вам отправлено более новое приглашение" in client.get(old_link).content.decode()
     assert client.get(new_link).status_code == 200
-    assert client.get("/invitations/not-a-token/").status_code == 410
+    assert client.get("/navigators/invitations/not-a-token/").status_code == 410
 
 
 @pytest.mark.django_db
