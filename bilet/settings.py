@@ -208,7 +208,7 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="«Билет в будущее» <noreply@bilet.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here (the portal's address as users reach it, without a trailing slash).
-PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalisation ------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -275,8 +275,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = 58 * 60
 # The queue of the report builds ("" = the default queue). Builds take minutes: production may give them workers of
 # their own (`celery -A bilet worker -Q reports`) so that emails never wait behind them.
 REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
-# Where links in emails point (the emails are sent by workers, which have no request to build an address from).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Security -------------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

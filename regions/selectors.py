@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from bilet.ids import parse_id
 from bilet.roles import get_roles
 
 from .models import Appeal, Campaign, Municipality, PromotionMeasure, Region, School, TeamTraining, TrainingNeed
@@ -97,6 +98,8 @@ def request_thread(*, request):
 def request_attachment_get(*, user, request_id: int, attachment_id: int):
     from .models import RequestAttachment
 
+    if parse_id(request_id) is None or parse_id(attachment_id) is None:
+        return None
     return (
         RequestAttachment.objects.filter(
             pk=attachment_id, message__request_id=request_id, message__request__in=request_list(user=user)

@@ -4,6 +4,7 @@ notification for each event that warrants one."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +34,7 @@ def test_notify_writes_a_row_each_and_emails_after_the_commit(world, django_capt
     assert sorted(r.recipient_id for r in rows) == sorted(u.pk for u in users)  # named twice, told once
     assert sorted(m.to[0] for m in mail.outbox) == ["coordinator67@test.example", "coordinator71@test.example"]
     body = mail.outbox[0].body
-    assert body.startswith("Здравствуйте!") and "Новый запрос" in body and "http://localhost:8000/requests/5/" in body
+    assert body.startswith("Здравствуйте!") and "Новый запрос" in body and f"{settings.PORTAL_URL}/requests/5/" in body
     assert mail.outbox[0].subject == "Новый запрос"
 
 

@@ -329,11 +329,11 @@ def test_monitoring_page_query_count_does_not_grow_with_indicators(client, world
                                                                    django_assert_num_queries):
     client.force_login(world.a.coordinator.user)
     client.get(URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(URL)
     for i in range(6):
         MonitoringIndicatorFactory(criterion=indicators["plans"].criterion, unit=Unit.PERCENT)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(URL)
 
 
