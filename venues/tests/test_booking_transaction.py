@@ -387,6 +387,24 @@ def test_a_student_books_themself_without_reading_their_roles_or_the_event_page(
     assert _messages(response) == [f"Мест на «{online.title}» нет — вы в листе ожидания, 1-й в очереди."]
 
 
+def test_a_self_booking_of_a_free_seat_sends_nine_statements(client, school_world, online, django_assert_max_num_queries):
+    """The booking's cost per request is its round trips (RESULTS.md, runs 37–40): pinned so that none creeps in. The
+    signed-in user; BEGIN, the lock timeout, the student (locked, with the consent), the event with its campaign, the
+    student's bookings, the booking's INSERT, the seat's UPDATE, COMMIT: no savepoint, no read-back, no roles."""
+    student = _signed_in_student(school_world)
+    client.force_login(student.user)
+
+    with django_assert_max_num_queries(9) as queries:
+        response = _book_page(client, online)
+
+    assert response.status_code == 302
+    assert Booking.objects.get(event=online, student=student).status == "confirmed"
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("SAVEPOINT" in s for s in sql), sql
+    assert sql[-2].startswith('UPDATE "venues_event"') and sql[-1] == "COMMIT", sql
+    assert _messages(response) == [f"Вы записаны на «{online.title}»."]
+
+
 def test_the_self_way_refuses_with_the_rules_sentence_and_leaves_nothing_open(client, school_world):
     student = _signed_in_student(school_world)
     first = school_world.event(starts_at=timezone.now() + dt.timedelta(days=10))  # in person

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bilet.ids import parse_id
 from bilet.pd_log import logs_personal_data_view
 from bilet.roles import get_roles
 from participants.models import Student
@@ -109,6 +110,8 @@ def _student_to_book(request) -> Student | None:
 @login_required
 @require_POST
 def event_book(request, pk: int):
+    if parse_id(pk) is None:  # a key out of the database's range is no event (and no 500 from a query)
+        raise Http404
     try:
         # A student booking themself (no `student` field) the short way; anything else, or anything unusual, the
         # general way, which answers every case (404, whom to book, the rules) as it always has.

@@ -31,6 +31,16 @@ from .locks import lock_event, lock_student
 from .messages import BookingBusy, BookingError
 
 
+# What booking reads of the event and its campaign (the rules, the seat, the answer's message); as
+# `locks.BOOKING_STUDENT_FIELDS`, the rest of the row is left out of a statement the ORM builds on every booking.
+BOOKING_EVENT_FIELDS = (
+    "title", "status", "mode", "starts_at", "ends_at", "grade_min", "grade_max", "capacity", "seats_taken",
+    "campaign__year", "campaign__booking_opens_at", "campaign__booking_closes_at", "campaign__grade_min",
+    "campaign__grade_max", "campaign__consent_required", "campaign__max_events_per_student",
+    "campaign__max_offline_per_student", "campaign__cancel_hours_before",
+)
+
+
 def booking_refusal(*, actor, event: Event, student: Student) -> BookingError | None:
     """Why `actor` cannot book `student` onto `event` now, or None (then a full event offers the waiting list).
 
@@ -89,7 +99,7 @@ def _answering_races(book, bookings_of_the_student_here):
 @locked_write(busy=BookingBusy)
 def _book(*, actor, event_id: int, student_lookup: dict, published_only: bool = False) -> Booking | None:
     student = lock_student(**student_lookup)
-    event = next(iter(Event.objects.select_related("campaign").filter(pk=event_id)[:1]), None)
+    event = next(iter(Event.objects.select_related("campaign").only(*BOOKING_EVENT_FIELDS).filter(pk=event_id)[:1]), None)
     if published_only and (student is None or event is None or event.status != Event.Status.PUBLISHED):
         return None
     if student is None:

@@ -15,9 +15,16 @@ from ...models import Event
 from .facts import with_consent
 
 
+# What booking reads of the student it locks (the rules, the refusal's sentence, who is acting, the answer's message):
+# the ORM builds a query's select list column by column on every request, so a booking reads only these.
+BOOKING_STUDENT_FIELDS = ("user_id", "school_id", "grade", "anonymised_at", "last_name", "first_name", "middle_name")
+
+
 def lock_student(**lookup) -> Student | None:
-    """Lock the student matching `lookup` (`pk=…` or `user=…`) and read them, with `has_consent`; None if none."""
-    return next(iter(with_consent(Student.objects.select_for_update(of=("self",))).filter(**lookup)[:1]), None)
+    """Lock the student matching `lookup` (`pk=…` or `user=…`) and read them (`BOOKING_STUDENT_FIELDS`, any other
+    field on access), with `has_consent`; None if none."""
+    students = with_consent(Student.objects.select_for_update(of=("self",)).only(*BOOKING_STUDENT_FIELDS))
+    return next(iter(students.filter(**lookup)[:1]), None)
 
 
 def lock_students(student_ids) -> dict[int, Student]:
