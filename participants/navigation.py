@@ -10,9 +10,16 @@ DIAGNOSTICS_ITEM = NavItem(
     _("Diagnostics"), "participants:diagnostics_hub", lambda r: r.student_id is not None or r.guardian_id is not None
 )
 
+# A guardian gives, reads and withdraws each child's consent; coordinators follow the coverage (issue 14 §4).
+CONSENTS_ITEM = NavItem(_("Consents"), "participants:consent_children", lambda r: r.guardian_id is not None)
+COVERAGE_ITEM = NavItem(
+    _("Consent coverage"), "participants:consent_coverage", lambda r: r.operator or bool(r.coordinator_region_ids)
+)
+
 
 def register() -> None:
     from bilet.navigation import ITEMS
 
-    if DIAGNOSTICS_ITEM not in ITEMS:
-        ITEMS.append(DIAGNOSTICS_ITEM)
+    for item in (DIAGNOSTICS_ITEM, CONSENTS_ITEM, COVERAGE_ITEM):
+        if item not in ITEMS:
+            ITEMS.append(item)
