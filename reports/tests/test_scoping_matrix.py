@@ -23,6 +23,11 @@ DETAILS = [
     ("venues:event_manage_detail", "event"),
     ("venues:event_attendance", "event"),
     ("venues:recommendation_detail", "recommendation"),
+    # Consents (issue 14 §4): a guardian's pages about a child, the pre-filled form
+    ("participants:consent_give", "student"),
+    ("participants:consent_withdraw", "student"),
+    ("participants:child_data_log", "student"),
+    ("participants:consent_form", "student"),
 ]
 
 LISTS = [
@@ -39,6 +44,9 @@ LISTS = [
     "venues:my_bookings",
     "venues:mentor_recommendations",
     "bilet:pd_log",
+    "participants:consent_children",
+    "participants:consent_coverage",
+    "participants:destruction_acts",
     "home",
 ]
 
@@ -170,6 +178,11 @@ INSIDE = [
     ("student", "participants:student_detail", "other_student"),
     ("mentor", "venues:event_manage_detail", "other_event"),
     ("mentor", "participants:student_detail", "other_student"),
+    ("navigator", "participants:consent_form", "other_student"),
+    ("guardian", "participants:consent_form", "other_student"),
+    ("guardian", "participants:consent_give", "other_student"),
+    ("guardian", "participants:consent_withdraw", "other_student"),
+    ("guardian", "participants:child_data_log", "other_student"),
 ]
 
 
@@ -204,6 +217,11 @@ def test_other_familys_booking_cannot_be_cancelled(client, matrix_world, role):
         ("coordinator", "regions:school_detail", "school"),
         ("coordinator", "venues:venue_detail", "venue"),
         ("coordinator", "venues:mentor_detail", "mentor"),
+        ("guardian", "participants:consent_withdraw", "student"),
+        ("guardian", "participants:child_data_log", "student"),
+        ("guardian", "participants:consent_form", "student"),
+        ("navigator", "participants:consent_form", "student"),
+        ("coordinator", "participants:consent_form", "student"),
     ],
 )
 def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
