@@ -373,3 +373,26 @@ def test_family_pages_are_for_guardians(client, world, role):
     client.force_login(world.curator.user if role == "curator" else getattr(world.a, role).user)
     assert client.get(reverse("participants:consent_children")).status_code == 404
     assert client.get(reverse("participants:child_data_log", args=[world.a.student.pk])).status_code == 404
+
+
+# --- query counts of the lists ---------------------------------------------------------------------------------------
+
+
+def test_list_pages_query_counts_do_not_grow(client, world, django_assert_max_num_queries):
+    for n in range(6):  # more children, more schools' students, more log rows
+        extra = StudentFactory(school=world.a.school if n % 2 else world.a.other_school)
+        Guardianship.objects.create(guardian=world.a.guardian, student=extra)
+        ConsentFactory(student=extra)
+    client.force_login(world.a.navigator.user)
+    for n in range(5):
+        client.get(reverse("participants:student_detail", args=[world.a.student.pk]))
+    pages = [
+        (world.a.guardian.user, reverse("participants:consent_children"), 8),
+        (world.a.guardian.user, reverse("participants:child_data_log", args=[world.a.student.pk]), 9),
+        (world.a.coordinator.user, reverse("participants:consent_coverage"), 9),
+        (world.a.coordinator.user, reverse("participants:destruction_acts"), 8),
+    ]
+    for user, url, limit in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
