@@ -175,7 +175,8 @@ class Consent(models.Model):
     )
     # Where an electronic consent came from (bilet.services.client_ip), as evidence of who gave it.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # A database default too: the load data's COPY names its columns and leaves this one out.
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("personal data consent")

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consent',
             name='user_agent',
-            field=models.CharField(blank=True, max_length=300, verbose_name='browser'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='browser'),
         ),
         migrations.AddField(
             model_name='consent',

@@ -178,8 +178,10 @@ def test_coordinator_marks_the_paper_original_from_the_student_page(client, worl
     client.force_login(world.a.coordinator.user)
     page = client.get(reverse("participants:student_detail", args=[world.a.other_student.pk])).content.decode()
     assert reverse("participants:consent_paper", args=[world.a.other_student.pk]) in page
-    day = timezone.localdate() - dt.timedelta(days=0)
-    client.post(reverse("participants:consent_paper", args=[world.a.other_student.pk]), {"received_on": day})
+    client.post(
+        reverse("participants:consent_paper", args=[world.a.other_student.pk]),
+        {"received_on": timezone.localdate().isoformat()},
+    )
     assert Consent.objects.get(student=world.a.other_student).paper_received_by == world.a.coordinator.user
 
 
