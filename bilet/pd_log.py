@@ -11,11 +11,11 @@ from .models import PersonalDataAccess
 from .services import client_ip, personal_data_access_record
 
 
-def personal_data_view_record(request, response, *, what) -> None:
+def personal_data_view_record(request, response, *, what) -> PersonalDataAccess | None:
     """Log `response` if it shows the page (200): a redirect, a refusal or a 404 showed nobody's data."""
     if response.status_code != 200:
-        return
-    personal_data_access_record(
+        return None
+    return personal_data_access_record(
         user=request.user,
         kind=PersonalDataAccess.Kind.VIEW,
         what=what,

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from bilet.models import User
 from bilet.roles import ROLE_LABELS
+from participants.consent_texts import install_consent_text
 from participants.diagnostic_bank import install_diagnostic_bank
 from participants.models import (
     Consent,
+    ConsentText,
     DiagnosticAttempt,
     DiagnosticResult,
     DiagnosticVersion,
@@ -165,6 +167,8 @@ class DemoBuilder:
     def build(self) -> list[Login]:
         # The bank comes with a migration; a flushed database has lost it.
         install_diagnostic_bank(apps.get_model)
+        install_consent_text(apps.get_model)
+        self.consent_text = ConsentText.objects.order_by("version").first()
         self.user("operator", ("Орлова", "Наталья", "Петровна"), "operator", is_staff=True,
                              is_superuser=True)
         ensure_monitoring_indicators()
@@ -268,22 +272,27 @@ class DemoBuilder:
         self.demo_diagnostics(taker=students[0], fresh=students[2])
         self.pending_invitation(students[2], code)
         mother = self.guardian(f"guardian{code}", family, region.name, female=True)
-        self.guardian(f"guardian{code}b", [students[STUDENTS_PER_SCHOOL]], region.name, female=False)
+        # The father's second child had its consent withdrawn 5 days ago: it waits for the anonymisation job (152-ФЗ
+        # art. 21), and his consents page says on which day the data will be erased.
+        father = self.guardian(f"guardian{code}b", [students[STUDENTS_PER_SCHOOL], withdrawn], region.name, female=False)
 
         for n, student in enumerate(students):
             if student.pk in no_consent:
                 Consent.objects.filter(student=student).delete()
                 continue
             by_mother = student in family
+            parent = mother if by_mother else father if student == withdrawn else None
             Consent.objects.update_or_create(
                 student=student,
                 defaults={
-                    "guardian": mother if by_mother else None,
-                    "given_by_name": mother.user.get_full_name() if by_mother else self.parent_name(student, n),
+                    "guardian": parent,
+                    "given_by_name": parent.user.get_full_name() if parent else self.parent_name(student, n),
                     "given_at": dt.datetime(2026, 9, 1, 9, 0, tzinfo=self.tz) + dt.timedelta(hours=n),
-                    "method": Consent.Method.ELECTRONIC if by_mother else Consent.Method.PAPER,
+                    "method": Consent.Method.ELECTRONIC if parent else Consent.Method.PAPER,
+                    "text_version": self.consent_text if parent else None,
                     "paper_received_on": dt.date(2026, 9, 15) if n % 2 == 0 else None,
-                    "withdrawn_at": dt.datetime(2026, 11, 10, 12, 0, tzinfo=self.tz) if student == withdrawn else None,
+                    "withdrawn_at": self.at(-5, 12) if student == withdrawn else None,
+                    "withdrawn_by": father.user if student == withdrawn else None,
                 },
             )
         # Withdrawn consent and no consent: those students are not booked on anything.

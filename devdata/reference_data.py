@@ -92,6 +92,10 @@ def ensure_competencies() -> list[Competency]:
     return result
 
 
+# The signed paper consents are due at the schools by 1 October (the coverage page shows overdue ones).
+CAMPAIGN_PAPER_DEADLINE = dt.date(2026, 10, 1)
+
+
 @transaction.atomic
 def ensure_campaign() -> Campaign:
     """The current campaign, made the only active one.
@@ -119,6 +123,7 @@ def ensure_campaign() -> Campaign:
             "cancel_hours_before": 24,
             "recommendation_days": 7,
             "is_active": True,
+            "paper_deadline": CAMPAIGN_PAPER_DEADLINE,
         },
     )
     for number, title, starts_on, deadline in CAMPAIGN_STAGES:

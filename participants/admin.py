@@ -15,7 +15,7 @@ from bilet.resources import export_resource
 from . import resources
 from regions.models import GRADE_MAX, GRADE_MIN
 
-from .models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
+from .models import Consent, ConsentText, DestructionAct, DiagnosticResult, Guardian, Guardianship, Navigator, Student
 
 # A region has 10,000+ students and the country a million: student and user fields are autocompletes, never a
 # select of every row; the big lists estimate their page count, are ordered along their indexes, search people by
@@ -57,7 +57,9 @@ class NavigatorAdmin(BigTableAdminMixin, PersonalDataExportMixin, PortalImportEx
 class ConsentInline(admin.TabularInline):
     model = Consent
     extra = 0
-    fields = ("given_by_name", "guardian", "given_at", "method", "paper_received_on", "withdrawn_at")
+    fields = (
+        "given_by_name", "guardian", "given_at", "method", "text_version", "paper_received_on", "withdrawn_at",
+    )
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -171,7 +173,44 @@ class ConsentAdmin(
     list_select_related = ("student",)
     search_fields = ("student__last_name", "student__first_name", "given_by_name", "guardian__user__email")
     autocomplete_fields = ("student", "guardian", "paper_received_by", "withdrawn_by")
+    # What the parent agreed to and from where: evidence, never edited.
+    readonly_fields = ("text_version", "ip_address", "user_agent")
     ordering = ("-id",)
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    """Operator staff publish a new wording as a new version; a version given under stays as it was."""
+
+    list_display = ("version", "effective_from", "created_at")
+    ordering = ("-effective_from",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.consents.exists():
+            return ("version", "text", "effective_from")
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.consents.exists()
+
+
+@admin.register(DestructionAct)
+class DestructionActAdmin(admin.ModelAdmin):
+    list_display = ("pk", "student_id", "region", "performed_at", "keep_until")
+    list_filter = ("region",)
+    ordering = ("-performed_at",)
+    readonly_fields = (
+        "student", "region", "performed_at", "performed_by", "reason", "categories", "log_extract", "keep_until",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DiagnosticResult)

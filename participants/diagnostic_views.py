@@ -21,6 +21,7 @@ from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 
 from .diagnostic_blocks import result_blocks
+from .pd_log import personal_data_subject_link
 from .models import DiagnosticResult, Student
 from .selectors import (
     diagnostic_progress,
@@ -173,7 +174,7 @@ def diagnostic_results(request, pk: int):
     is_me = get_roles(request.user).student_id == student.pk
     if not is_me:
         # As the log's other page views: the path says whose page; the scope names the child for the reader.
-        personal_data_access_record(
+        access = personal_data_access_record(
             user=request.user,
             kind=PersonalDataAccess.Kind.VIEW,
             what=gettext("Online diagnostics results"),
@@ -181,6 +182,7 @@ def diagnostic_results(request, pk: int):
             query=unquote(request.get_full_path()),
             ip=client_ip(request),
         )
+        personal_data_subject_link(access=access, student=student)
     spheres = []
     for result in results:
         spheres += [s for s in result.spheres if s not in spheres]

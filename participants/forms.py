@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bilet.ids import parse_id
@@ -286,3 +287,26 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+# --- consents (issue 14 §4) ---------------------------------------------------------------------------------------
+
+
+class ConsentGiveForm(forms.Form):
+    # The version the parent read: if a new one came into force meanwhile, the service asks them to read it.
+    text_version = forms.IntegerField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("I give my consent to the processing of my child's personal data and mine on the terms above"),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you give the consent.")},
+    )
+
+
+class PaperReceivedForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Paper original received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -25,9 +25,16 @@ IMPORT_ITEMS = [
 ]
 
 
+# A guardian gives, reads and withdraws each child's consent; coordinators follow the coverage (issue 14 §4).
+CONSENTS_ITEM = NavItem(_("Consents"), "participants:consent_children", lambda r: r.guardian_id is not None)
+COVERAGE_ITEM = NavItem(
+    _("Consent coverage"), "participants:consent_coverage", lambda r: r.operator or bool(r.coordinator_region_ids)
+)
+
+
 def register() -> None:
     from bilet.navigation import ITEMS
 
-    for item in (DIAGNOSTICS_ITEM, MY_CHILDREN_ITEM, MY_PARENTS_ITEM, *IMPORT_ITEMS):
+    for item in (DIAGNOSTICS_ITEM, MY_CHILDREN_ITEM, MY_PARENTS_ITEM, CONSENTS_ITEM, COVERAGE_ITEM, *IMPORT_ITEMS):
         if item not in ITEMS:
             ITEMS.append(item)

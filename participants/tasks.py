@@ -10,9 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .services import import_jobs
+from .services.consents import students_anonymise_due
 from .services.registration import guardian_invitation_send
 
-__all__ = ["check_import_job", "run_import_job", "send_guardian_invitation", "send_navigator_invitation"]
+__all__ = ["anonymise_withdrawn", "check_import_job", "run_import_job", "send_guardian_invitation", "send_navigator_invitation"]
 
 
 # OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
@@ -44,3 +45,9 @@ def send_navigator_invitation(*, recipient: str, context: dict) -> None:
         subject = gettext("Invitation to the «Билет в будущее» portal")
         body = render_to_string("participants/email/navigator_invitation.txt", context)
     send_mail(subject, body, None, [recipient])
+
+
+@shared_task(name="participants.anonymise_withdrawn")
+def anonymise_withdrawn() -> list[int]:
+    """Daily (beat entry from migration 0007): anonymise the students whose consent was withdrawn (152-ФЗ art. 21)."""
+    return students_anonymise_due()

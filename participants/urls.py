@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diagnostic_views, import_views, registration_views, views
+from . import consent_views, diagnostic_views, import_views, registration_views, views
 
 app_name = "participants"
 
@@ -25,6 +25,16 @@ urlpatterns: list = [
     path("diagnostics/", diagnostic_views.diagnostics_hub, name="diagnostics_hub"),
     path("diagnostics/<int:stage>/", diagnostic_views.diagnostic_stage, name="diagnostic_stage"),
     path("diagnostics/<int:stage>/answer/", diagnostic_views.diagnostic_answer, name="diagnostic_answer"),
+    # Consents (issue 14 §4)
+    path("consents/", consent_views.consent_children, name="consent_children"),
+    path("consents/<int:pk>/give/", consent_views.consent_give_view, name="consent_give"),
+    path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw_view, name="consent_withdraw"),
+    path("consents/<int:pk>/log/", consent_views.child_data_log_view, name="child_data_log"),
+    path("consents/coverage/", consent_views.consent_coverage_view, name="consent_coverage"),
+    path("consents/acts/", consent_views.destruction_acts_view, name="destruction_acts"),
+    path("consents/acts/<int:pk>/", consent_views.destruction_act_download, name="destruction_act"),
+    path("students/<int:pk>/consent.pdf", consent_views.consent_form_download, name="consent_form"),
+    path("students/<int:pk>/consent/paper/", consent_views.consent_paper_view, name="consent_paper"),
 ]
 
 # A student's registration and the family links (issue 14 §1)

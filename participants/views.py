@@ -29,6 +29,8 @@ from regions.quotas import (
 )
 from regions.selectors import region_list, school_list
 
+from .forms import PaperReceivedForm
+from .pd_log import logs_student_data_view
 from .exports import csv_stream, student_export_rows, xlsx_file
 
 from .models import Consent, DiagnosticResult, Navigator, Student
@@ -220,6 +222,7 @@ class StudentListView(DirectoryListView):
     caption = _("Students, their consent and diagnostics")
     table_template = "participants/student_table.html"
     toolbar_template = "participants/student_export_links.html"
+    table_class = "stack-on-phone"  # the «original received» buttons stay on screen at 375 px
     filterset_class = StudentFilterSet
     sort_keys = STUDENT_SORT_KEYS
     default_sort = "name"
@@ -230,9 +233,17 @@ class StudentListView(DirectoryListView):
     def get_queryset(self):
         return student_rows(student_list(user=self.request.user))
 
+    def decorate(self, rows):
+        # The class list's «original received» button: the navigator's school, the coordinator's region.
+        roles = get_roles(self.request.user)
+        for student in rows:
+            student.may_mark_paper = roles.operator or student.region_id in roles.coordinator_region_ids or (
+                student.school_id in roles.navigator_school_ids
+            )
+
 
 @roles_required(navigator_roles)
-@logs_personal_data_view(_("Student's page"))
+@logs_student_data_view(_("Student's page"))
 def student_detail(request, pk: int):
     student = get_object_or_404(student_rows(student_list(user=request.user)), pk=pk)
     context = {
@@ -247,6 +258,13 @@ def student_detail(request, pk: int):
         "diagnostic_stages": DIAGNOSTIC_STAGES,
         "diagnostics_readable": diagnostic_result_students(user=request.user).filter(pk=student.pk).exists(),
     }
+    roles = get_roles(request.user)
+    may_mark = roles.operator or student.region_id in roles.coordinator_region_ids or (
+        student.school_id in roles.navigator_school_ids
+    )
+    context["consent_form_allowed"] = may_mark and student.anonymised_at is None
+    if may_mark and student.consent_active and not student.paper_received:
+        context["paper_form"] = PaperReceivedForm()
     return render(request, "participants/student_detail.html", context)
 
 

@@ -129,6 +129,8 @@ class Campaign(models.Model):
     )
     recommendation_days = models.PositiveSmallIntegerField(_("days for the mentor's recommendation"), default=7)
     is_active = models.BooleanField(_("current"), default=False)
+    # The date by which schools hand in the signed paper originals of the consents (the coverage page shows overdue).
+    paper_deadline = models.DateField(_("deadline for paper consents"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign")

@@ -8,7 +8,8 @@ class VenuesConfig(AppConfig):
     verbose_name = _("venues and practicums")
 
     def ready(self):
-        from . import diagnostics, navigation
+        from . import consents, diagnostics, navigation
 
         navigation.register()
         diagnostics.register()
+        consents.register()

@@ -491,7 +491,8 @@ def test_htmx_answer_of_an_outdated_page_is_refused_in_place(client, world, bank
 def test_results_page_pins_its_queries(client, world, completed, django_assert_num_queries):
     client.force_login(world.a.navigator.user)
     # the user, the roles, the student, the results with their versions, the log
-    # row (insert in a savepoint: 3), the suggested events, the unread notifications of the navigation bar
+    # row (insert in a savepoint: 3) and its link to the student, the suggested events, the unread notifications of
+    # the navigation bar
     with django_assert_num_queries(9):
         page = client.get(_results_url(completed))
     assert page.status_code == 200

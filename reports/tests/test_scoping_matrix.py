@@ -26,6 +26,11 @@ DETAILS = [
     ("venues:recommendation_detail", "recommendation"),
     ("venues:contract_detail", "venue"),
     ("venues:contract_detail", "other_venue"),
+    # Consents (issue 14 §4): a guardian's pages about a child, the pre-filled form
+    ("participants:consent_give", "student"),
+    ("participants:consent_withdraw", "student"),
+    ("participants:child_data_log", "student"),
+    ("participants:consent_form", "student"),
 ]
 
 LISTS = [
@@ -46,6 +51,9 @@ LISTS = [
     "participants:my_guardians",
     "venues:contract_list",
     "regions:appeal_list",
+    "participants:consent_children",
+    "participants:consent_coverage",
+    "participants:destruction_acts",
     "home",
     "reports:report_list",
     "reports:deadline_list",
@@ -292,6 +300,11 @@ INSIDE = [
     ("student", "participants:student_detail", "other_student"),
     ("mentor", "venues:event_manage_detail", "other_event"),
     ("mentor", "participants:student_detail", "other_student"),
+    ("navigator", "participants:consent_form", "other_student"),
+    ("guardian", "participants:consent_form", "other_student"),
+    ("guardian", "participants:consent_give", "other_student"),
+    ("guardian", "participants:consent_withdraw", "other_student"),
+    ("guardian", "participants:child_data_log", "other_student"),
 ]
 
 
@@ -329,6 +342,11 @@ def test_other_familys_booking_cannot_be_cancelled(client, matrix_world, role):
         ("coordinator", "venues:contract_detail", "venue"),
         ("curator", "venues:contract_detail", "venue"),
         ("venue_staff", "venues:contract_detail", "venue"),
+        ("guardian", "participants:consent_withdraw", "student"),
+        ("guardian", "participants:child_data_log", "student"),
+        ("guardian", "participants:consent_form", "student"),
+        ("navigator", "participants:consent_form", "student"),
+        ("coordinator", "participants:consent_form", "student"),
     ],
 )
 def test_own_records_are_reachable(client, matrix_world, role, url_name, attr):
