@@ -493,6 +493,6 @@ def test_results_page_pins_its_queries(client, world, completed, django_assert_n
     # the user, the roles, the student, the results with their versions, the log
     # row (insert in a savepoint: 3) and its link to the student, the suggested events, the unread notifications of
     # the navigation bar
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(_results_url(completed))
     assert page.status_code == 200
