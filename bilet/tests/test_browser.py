@@ -141,7 +141,7 @@ def expected_home(user) -> list[tuple[str, str, object]]:
             .order_by("starts_at", "pk")[:3]
         )
         for event in events:
-            cell = ("cell", event.title, f"{event.seats_taken} / {event.capacity}")
+            cell = ("cell", event.title, f"{event.seats_taken} из {event.capacity}")
             expected.append(("section[aria-labelledby=home-venue]", cell, None))
     if roles.mentor_id is not None:
         pending = Booking.objects.filter(
@@ -181,7 +181,8 @@ def check_home(page, user) -> list[str]:
                 problems.append(f"{selector}: «{what}» should be {value}, the page shows {shown}")
         elif what[0] == "row":
             _kind, region, label = what
-            table = section.locator("table")
+            # The section may hold several tables (the figures, the ranking): the one with that column.
+            table = section.locator("table").filter(has=page.locator("thead th", has_text=label)).first
             headers = [h.inner_text().strip().lower() for h in table.locator("thead th").all()]
             row = table.locator("tbody tr").filter(has=page.locator("th", has_text=region))
             if label.lower() not in headers or row.count() != 1:
