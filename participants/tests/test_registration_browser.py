@@ -27,9 +27,15 @@ def narrowed(page, action) -> None:
     page.wait_for_timeout(150)
 
 
-def test_student_registers_and_the_parent_accepts_the_invitation(page, live_server, axe, world):
+def test_student_registers_and_the_parent_accepts_the_invitation(page, live_server, axe, world, settings, request):
     from datetime import date
 
+    from bilet.celery import app
+
+    # The invitation is read from this process's outbox: its task runs in-process, whatever a worker test before set.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", was_eager))
     a = world.a
     page.goto(f"{live_server.url}/accounts/login/")
     follow(page, page.get_by_role("link", name="Зарегистрироваться как ученик"))
