@@ -533,7 +533,7 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=255)
     # The rows as the check read them, saved as UTF-8 CSV: the import after the confirmation reads this instead of
-    # parsing the workbook a second time (openpyxl reads ~10,000 rows/s; the CSV module ten times as many).
+    # parsing the workbook a second time (reading CSV is far cheaper than reading XLSX; figures in benchmarks/RESULTS.md).
     rows_file = models.FileField(_("rows as read"), upload_to="imports/%Y/%m/", blank=True)
     table_kind = models.CharField(_("format"), max_length=4)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
