@@ -180,17 +180,22 @@ class CoordinatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoadmapItem)
-class RoadmapItemAdmin(admin.ModelAdmin):
-    list_display = ("number", "activity_short", "region", "campaign", "period", "due_on", "status")
-    list_filter = ("status", "region", "campaign")
+class RoadmapItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read here; the region's coordinator writes the roadmap in the portal, where its rules are checked."""
+
+    list_display = ("number", "activity_short", "region", "campaign", "period_text", "status")
+    list_filter = ("status", "period_kind", "region", "campaign")
     list_select_related = ("region", "campaign")
     search_fields = ("number", "activity", "responsible")
-    autocomplete_fields = ("region",)
-    ordering = ("region__name", "number")
+    ordering = ("region__name", "campaign", "sort_key")
 
-    @admin.display(description=_("event"))
+    @admin.display(description=_("activity"))
     def activity_short(self, obj):
         return obj.activity[:80]
+
+    @admin.display(description=_("period"))
+    def period_text(self, obj):
+        return obj.period_text
 
 
 @admin.register(Appeal)

@@ -8,11 +8,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bilet.lists import ALL_LABEL
+from bilet.uploads import XLSX, TableFileField
 from bilet.widgets import DateInput, MonthInput
 
 from .attachments import ACCEPT, MAX_FILES
-from .models import Appeal, Campaign, MonitoringIndicator, PromotionMeasure, Region, TeamTraining, TrainingNeed
+from .models import (
+    Appeal,
+    Campaign,
+    MonitoringIndicator,
+    PromotionMeasure,
+    Region,
+    RoadmapItem,
+    TeamTraining,
+    TrainingNeed,
+)
 from .services import RecordError, monitoring_value_check
+from .services.roadmap import ItemText, roadmap_limits
 
 
 class CertificateInput(forms.ClearableFileInput):
@@ -27,6 +39,14 @@ class CertificateInput(forms.ClearableFileInput):
         return context
 
 
+def _one_region_or_choice(form, regions) -> None:
+    """The region is asked only of someone with several to choose from; one region goes without saying."""
+    if regions is None or len(regions) < 2:
+        del form.fields["region"]
+    else:
+        form.fields["region"].queryset = regions
+
+
 class RecordForm(forms.Form):
     """The region (offered only to someone who keeps the records of several) and the campaign of a record."""
 
@@ -35,10 +55,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if regions is None or len(regions) < 2:
-            del self.fields["region"]
-        else:
-            self.fields["region"].queryset = regions
+        _one_region_or_choice(self, regions)
 
     def service_fields(self) -> dict:
         """The cleaned data as keyword arguments of the record's create / update service."""
@@ -223,10 +240,7 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if regions is None or len(regions) < 2:
-            del self.fields["region"]
-        else:
-            self.fields["region"].queryset = regions
+        _one_region_or_choice(self, regions)
 
 
 class AppealAssignForm(forms.Form):
@@ -240,3 +254,91 @@ class AppealAssignForm(forms.Form):
 
 class AppealAnswerForm(forms.Form):
     answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+# --- the roadmap (issue 15 §2) -------------------------------------------------------------------------------------
+
+PERIOD_HELP = _(
+    "As in the roadmap's table: «May 2026», «June – September 2026», «II quarter 2026», «every year», «every year, "
+    "August», «27.08.2026», «throughout the campaign», with «, monthly» or «, on request» where it repeats. Leave it "
+    "empty for a section's heading (a number without a dot)."
+)
+
+
+class RoadmapItemForm(forms.Form):
+    """An item as the coordinator types it; the number, the period and the rules are read by the service."""
+
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.all(), empty_label=None)
+    number = forms.CharField(label=_("№"), max_length=20, help_text=_("Numbers separated by dots: 1, 2, 2.1, 2.1.3"))
+    activity = forms.CharField(label=_("activity"), widget=forms.Textarea(attrs={"rows": 3}))
+    period = forms.CharField(label=_("period"), max_length=200, required=False, help_text=PERIOD_HELP)
+    responsible = forms.CharField(label=_("responsible parties"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    expected_result = forms.CharField(label=_("expected result"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("status"), choices=RoadmapItem.Status.choices)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, regions=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # an item stays in its region's roadmap for its campaign
+            del self.fields["region"], self.fields["campaign"]
+        else:
+            _one_region_or_choice(self, regions)
+
+    def item_text(self) -> ItemText:
+        return ItemText(**{name: self.cleaned_data[name] for name in (
+            "number", "activity", "period", "responsible", "expected_result", "status", "comment")})
+
+    def add_refusal(self, error: RecordError) -> None:
+        for each in getattr(error, "errors", [error]):
+            self.add_error(each.field if each.field in self.fields else None, each.message)
+
+
+def roadmap_item_initial(item: RoadmapItem) -> dict:
+    return {"number": item.number, "activity": item.activity, "period": item.period_text,
+            "responsible": item.responsible, "expected_result": item.expected_result, "status": item.status,
+            "comment": item.comment}
+
+
+class RoadmapFilterForm(forms.Form):
+    """The roadmap page's choices: the region (a reader of several), the campaign, a status, overdue only. Regions
+    and campaigns come as the lists the page already read."""
+
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    campaign = forms.ChoiceField(label=_("Campaign"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", ALL_LABEL), *RoadmapItem.Status.choices],
+                               required=False)
+    overdue = forms.BooleanField(label=_("Only items past their period and not done"), required=False)
+
+    def __init__(self, *args, regions: list, campaigns: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(regions) < 2:
+            del self.fields["region"]
+        else:
+            self.fields["region"].choices = [(r.pk, r.name) for r in regions]
+        self.fields["campaign"].choices = [(c.pk, c.name) for c in campaigns]
+
+
+class RoadmapImportForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.all(), empty_label=None)
+    file = TableFileField(label=_("Roadmap table (.xlsx)"))
+    replace = forms.BooleanField(
+        label=_("Replace the roadmap"), required=False,
+        help_text=_("The roadmap's items of this campaign are deleted and the table's are loaded instead. Without "
+                    "it, the table's items are added, and a number already in the roadmap is an error."),
+    )
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _one_region_or_choice(self, regions)
+        self.fields["file"].limits = roadmap_limits()
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.table_kind != XLSX:
+            raise forms.ValidationError(_("Upload the roadmap as an Excel workbook (.xlsx)."))
+        return upload

@@ -1,11 +1,21 @@
 """Regions, municipalities and schools a user may see (SPEC §2). Every view and export goes through these."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from bilet.ids import parse_id
 from bilet.roles import get_roles
 
-from .models import Appeal, Campaign, Municipality, PromotionMeasure, Region, School, TeamTraining, TrainingNeed
+from .models import (
+    Appeal,
+    Campaign,
+    Municipality,
+    PromotionMeasure,
+    Region,
+    RoadmapItem,
+    School,
+    TeamTraining,
+    TrainingNeed,
+)
 
 
 def region_list(*, user) -> QuerySet[Region]:
@@ -33,6 +43,11 @@ def school_list(*, user) -> QuerySet[School]:
 
 def current_campaign() -> Campaign | None:
     return Campaign.objects.filter(is_active=True).first()
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    """Every campaign, the latest first (campaigns are the operator's, open to every reader of a region)."""
+    return Campaign.objects.order_by("-starts_on", "-pk")
 
 
 # --- the coordinator's records (issue 13 §1): the region's coordinator and its curators read them, operator staff all
@@ -133,3 +148,69 @@ def appeal_counts(*, user, today) -> dict[str, int]:
     counted = {status: Count("pk", filter=Q(status=status)) for status in Appeal.Status.values}
     return appeal_list(user=user).order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=appeal_overdue_q(today)), **counted)
+
+
+# --- the roadmap (issue 15 §2): the region's coordinator writes it, its curators and operator staff read it -----------
+
+
+def roadmap_item_list(*, user) -> QuerySet[RoadmapItem]:
+    return _region_records(RoadmapItem.objects.all(), user)
+
+
+def roadmap_editable(*, user, region_id: int) -> bool:
+    return region_id in get_roles(user).coordinator_region_ids
+
+
+def roadmap_overdue_q(today) -> Q:
+    """Past its period and not done (a heading has no period; a cancelled item is not awaited)."""
+    return Q(period_end__lt=today, status__in=RoadmapItem.OPEN)
+
+
+def roadmap_of(*, user, region: Region, campaign: Campaign) -> QuerySet[RoadmapItem]:
+    """The roadmap of `region` for `campaign` as the user may read it (none outside the user's regions)."""
+    return roadmap_item_list(user=user).filter(region=region, campaign=campaign)
+
+
+def roadmap_rows(*, user, region: Region, campaign: Campaign, today, status: str = "",
+                 overdue: bool = False) -> QuerySet[RoadmapItem]:
+    """The roadmap in the order of its numbers. With a filter every row says whether it `matched`; the sections' top
+    rows come all the same, to title the sections their matching items stand in."""
+    rows = roadmap_of(user=user, region=region, campaign=campaign).order_by("sort_key")
+    condition = Q()
+    if status:
+        condition &= Q(status=status)
+    if overdue:
+        condition &= roadmap_overdue_q(today)
+    if not condition:
+        return rows
+    return rows.annotate(matched=ExpressionWrapper(condition, output_field=BooleanField())).filter(
+        Q(matched=True) | ~Q(number__contains=".")
+    )
+
+
+def roadmap_counts(*, user, region: Region, campaign: Campaign, today) -> dict[str, int]:
+    """How many items the roadmap has (headings aside), done, under way and overdue: one query."""
+    return roadmap_of(user=user, region=region, campaign=campaign).exclude(period_kind="").order_by().aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=RoadmapItem.Status.DONE)),
+        in_progress=Count("pk", filter=Q(status=RoadmapItem.Status.IN_PROGRESS)),
+        overdue=Count("pk", filter=roadmap_overdue_q(today)),
+    )
+
+
+def coordinated_region_list(*, user) -> QuerySet[Region]:
+    """The regions whose roadmap `user` writes: those they coordinate."""
+    return Region.objects.filter(id__in=get_roles(user).coordinator_region_ids)
+
+
+def roadmap_overdue_list(*, user, today, campaign: Campaign) -> QuerySet[RoadmapItem]:
+    """The campaign's items past their period and not done in the regions the user coordinates or curates (their
+    home pages), the longest overdue first."""
+    roles = get_roles(user)
+    return (
+        RoadmapItem.objects.filter(region_id__in=roles.curator_region_ids | roles.coordinator_region_ids,
+                                   campaign=campaign)
+        .filter(roadmap_overdue_q(today))
+        .select_related("region")
+        .order_by("period_end", "region__name", "sort_key")
+    )

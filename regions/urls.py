@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views, views_appeals, views_monitoring, views_records
+from . import request_views, views, views_appeals, views_monitoring, views_records, views_roadmap
 from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
@@ -42,4 +42,12 @@ urlpatterns: list = [
     path("region/appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal_detail"),
     path("region/appeals/<int:pk>/assign/", views_appeals.appeal_assign_view, name="appeal_assign"),
     path("region/appeals/<int:pk>/answer/", views_appeals.appeal_answer_view, name="appeal_answer"),
+    # The roadmap (issue 15 §2)
+    path("region/roadmap/", views_roadmap.roadmap_list, name="roadmap_list"),
+    path("region/roadmap/new/", views_roadmap.roadmap_item_create_view, name="roadmap_create"),
+    path("region/roadmap/<int:pk>/edit/", views_roadmap.roadmap_item_edit_view, name="roadmap_edit"),
+    path("region/roadmap/<int:pk>/delete/", views_roadmap.roadmap_item_delete_view, name="roadmap_delete"),
+    path("region/roadmap/import/", views_roadmap.roadmap_import_view, name="roadmap_import"),
+    path("region/roadmap/roadmap.xlsx", views_roadmap.roadmap_export_xlsx, name="roadmap_xlsx"),
+    path("region/roadmap/roadmap.pdf", views_roadmap.roadmap_export_pdf, name="roadmap_pdf"),
 ]

@@ -12,25 +12,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from bilet.lists import region_roles, roles_required
-from bilet.roles import get_roles
 
 from .forms import MonitoringForm, indicator_field_name
 from .monitoring import monitoring_rows, value_text
+from .region_choice import chosen_region
 from .selectors import region_list, region_records_editable
 from .services import RecordError, monitoring_values_set
 from .services.monitoring import MONITORING_FIRST_YEAR
-
-
-def _chosen_region(request, regions: list):
-    """The region of `?region=` among the user's (404 outside them); by default the one the user coordinates."""
-    raw = request.GET.get("region", "")
-    if raw:
-        chosen = next((r for r in regions if str(r.pk) == raw), None)
-        if chosen is None:
-            raise Http404
-        return chosen
-    own = get_roles(request.user).coordinator_region_ids
-    return next((r for r in regions if r.pk in own), regions[0])
 
 
 def _chosen_year(request, this_year: int) -> int:
@@ -47,7 +35,7 @@ def monitoring(request):
     regions = list(region_list(user=request.user).order_by("name"))
     if not regions:
         raise Http404
-    region = _chosen_region(request, regions)
+    region = chosen_region(request, regions)
     this_year = timezone.localdate().year
     year = _chosen_year(request, this_year)
     may_edit = region_records_editable(user=request.user, region_id=region.pk)

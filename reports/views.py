@@ -19,7 +19,7 @@ from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 from regions.selectors import appeal_counts, current_campaign
 
-from . import dashboards, home_blocks, selectors, services, tasks
+from . import dashboards, home_blocks, home_roadmap, selectors, services, tasks
 from .figures.compute import CODES
 from .figures.definitions import FIGURES_BY_KEY
 from .figures.labels import FIGURE_LABELS
@@ -51,6 +51,7 @@ def home(request):
         }
     if roles.curator_region_ids or roles.coordinator_region_ids:
         context["overdue_requests"] = dashboards.overdue_requests(user=user)
+        context["roadmap_overdue"] = home_roadmap.roadmap_overdue(user=user, campaign=campaign)
     if roles.coordinator_region_ids:
         rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
         homes = home_blocks.coordinator_regions(regions=[row.region for row in rows], campaign=campaign)
