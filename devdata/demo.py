@@ -37,6 +37,7 @@ from regions.models import Coordinator, Curator, Municipality, Nosology, Region,
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
 from .demo_records import ensure_monitoring_indicators, ensure_region_records
+from .demo_roadmap import ensure_roadmap
 from .reference_data import ensure_campaign, ensure_competencies, person
 
 DEMO_DOMAIN = "demo.bilet.local"
@@ -207,6 +208,7 @@ class DemoBuilder:
             defaults={"organisation": organisation, "position": position,
                       "approved_at": dt.datetime(2026, 3, 20, 10, 0, tzinfo=self.tz)},
         )
+        ensure_roadmap(region=region, campaign=self.campaign, coordinator=coordinator_user)
 
         schools = []
         for m_name, responsible, school_specs in spec["municipalities"]:

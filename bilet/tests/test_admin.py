@@ -23,7 +23,9 @@ def full_world(world):
         deadline=campaign.starts_on + dt.timedelta(days=30),
     )
     RegionTarget.objects.create(campaign=campaign, region=a.region, navigators=75, students=4500, trials=865)
-    RoadmapItem.objects.create(region=a.region, campaign=campaign, number="1.4", activity="Ежемесячный отчёт", period="ежемесячно")
+    RoadmapItem.objects.create(region=a.region, campaign=campaign, number="1.4", sort_key="001.004",
+                               activity="Ежемесячный отчёт", period_kind="campaign", period_recurrence="monthly",
+                               period_start=campaign.starts_on, period_end=campaign.ends_on)
     Appeal.objects.create(
         region=a.region, author_name="Иванова И. И.", subject="Запись на пробу", text="Как записать ребёнка?",
         received_at=timezone.now(), due_on=timezone.localdate() + dt.timedelta(days=10),

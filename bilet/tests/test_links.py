@@ -59,13 +59,48 @@ def test_every_link_of_a_roles_home_and_lists_opens(client, world, role):
         assert response.status_code == 200, f"{role}: the navigation's {list_url} answers {response.status_code}"
         if not list_url.startswith(NOT_WALKED):
             to_follow |= {href for href in links_of(response.content.decode()).hrefs if internal(href)}
+    assert _broken(client, to_follow) == {}, role
+    assert len(to_follow) > 3
+
+
+def _broken(client, hrefs) -> dict[str, int]:
     broken = {}
-    for href in sorted(to_follow):
+    for href in sorted(hrefs):
         status = client.get(href).status_code
         if status in (404, 500):
             broken[href] = status
-    assert broken == {}, f"{role}: {broken}"
-    assert len(to_follow) > 3
+    return broken
+
+
+@pytest.mark.parametrize("role", ["coordinator", "curator", "operator"])
+def test_every_link_of_the_roadmap_and_its_home_block_opens(client, world, role):
+    """The roadmap (issue 15 §2) with a section, an item past its period and one ahead: its page's links (the
+    coordinator's forms, the files) and the home block's links to the overdue rows open for each of its readers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from regions.services.roadmap import ItemText, roadmap_item_create
+
+    def day(days):
+        return (timezone.localdate() + dt.timedelta(days=days)).strftime("%d.%m.%Y")
+
+    for number, period in (("1", ""), ("1.1", day(-2)), ("1.2", day(20))):
+        roadmap_item_create(actor=world.a.coordinator.user, region=world.a.region, campaign=world.campaign,
+                            item=ItemText(number=number, activity=f"Пункт {number}", period=period))
+    client.force_login(ROLES[role](world))
+    client.raise_request_exception = False
+    pages = [reverse("home"), f"{reverse('regions:roadmap_list')}?region={world.a.region.pk}"]
+    hrefs = set()
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200
+        hrefs |= {href for href in links_of(response.content.decode()).hrefs if internal(href)}
+    roadmap_links = {href for href in hrefs if "/region/roadmap/" in href}
+    assert any("roadmap.pdf" in href for href in roadmap_links)
+    assert any("/edit/" in href for href in roadmap_links) == (role == "coordinator")
+    assert any("#item-" in href for href in roadmap_links) == (role != "operator")  # the home block
+    assert _broken(client, hrefs) == {}, role
 
 
 def test_a_guardians_home_links_each_child_to_the_childs_bookings(client, world):

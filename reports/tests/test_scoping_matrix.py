@@ -589,3 +589,84 @@ def test_other_regions_appeals_are_404_and_unlisted(client, matrix_world, role):
             assert "Обращение чужого региона" not in response.content.decode()
             if query == "":
                 assert "Обращение своего региона" in response.content.decode()
+
+
+# --- the roadmap (issue 15 §2): its coordinator writes it, its curators and operator staff read it -------------------
+
+
+@pytest.fixture
+def roadmap_world(matrix_world):
+    from regions.services.roadmap import ItemText, roadmap_item_create
+
+    for w in (matrix_world.a, matrix_world.b):
+        w.roadmap_heading = roadmap_item_create(
+            actor=w.coordinator.user, region=w.region, campaign=matrix_world.campaign,
+            item=ItemText(number="1", activity=f"Раздел дорожной карты ({w.name})"))
+        w.roadmap_item = roadmap_item_create(
+            actor=w.coordinator.user, region=w.region, campaign=matrix_world.campaign,
+            item=ItemText(number="1.1", activity=f"Пункт дорожной карты ({w.name})", period="В течение кампании"))
+    return matrix_world
+
+
+ROADMAP_PAGES = ["regions:roadmap_list", "regions:roadmap_xlsx", "regions:roadmap_pdf"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_other_regions_roadmap_and_its_items_are_404(client, roadmap_world, role):
+    from regions.models import RoadmapItem
+
+    client.force_login(_user(roadmap_world, "a", role))
+    b = roadmap_world.b
+    for url_name in ROADMAP_PAGES:
+        assert client.get(reverse(url_name), {"region": b.region.pk}).status_code == 404, (role, url_name)
+    for url_name in ("regions:roadmap_edit", "regions:roadmap_delete"):
+        url = reverse(url_name, args=[b.roadmap_item.pk])
+        assert client.get(url).status_code == 404, (role, url_name)
+        assert client.post(url, {"number": "1.1", "activity": "x", "period": "", "status": "done"}).status_code == 404
+    for url_name in ("regions:roadmap_create", "regions:roadmap_import"):
+        assert client.get(reverse(url_name), {"region": b.region.pk}).status_code in (403, 404), (role, url_name)
+    item = RoadmapItem.objects.get(pk=b.roadmap_item.pk)
+    assert (item.activity, item.status) == ("Пункт дорожной карты (Смоленская область)", "planned")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", ["regions:roadmap_list", "home"])
+def test_roadmap_lists_never_show_another_region(client, roadmap_world, role, url_name):
+    from regions.models import RoadmapItem
+
+    # every item past its period, so that the home pages list them
+    start = roadmap_world.campaign.starts_on
+    RoadmapItem.objects.exclude(period_kind="").update(period_kind="dates", period_start=start, period_end=start)
+    client.force_login(_user(roadmap_world, "a", role))
+    b = roadmap_world.b
+    for query in ("", "?overdue=on", "?status=planned", f"?campaign={roadmap_world.campaign.pk}"):
+        response = client.get(reverse(url_name) + query)
+        assert response.status_code in (200, 404), (url_name, query, response.status_code)
+        if response.status_code == 200:
+            body = response.content.decode()
+            assert b.roadmap_item.activity not in body and b.roadmap_heading.activity not in body, (role, query)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["navigator", "venue_staff", "mentor", "guardian", "student"])
+def test_own_regions_roadmap_is_404_to_roles_without_it(client, roadmap_world, role):
+    client.force_login(_user(roadmap_world, "a", role))
+    a = roadmap_world.a
+    for url_name in [*ROADMAP_PAGES, "regions:roadmap_create", "regions:roadmap_import"]:
+        assert client.get(reverse(url_name)).status_code == 404, url_name
+    assert client.get(reverse("regions:roadmap_edit", args=[a.roadmap_item.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role,editable", [("coordinator", True), ("curator", False)])
+def test_own_regions_roadmap_is_reachable(client, roadmap_world, role, editable):
+    client.force_login(_user(roadmap_world, "a", role))
+    a = roadmap_world.a
+    body = client.get(reverse("regions:roadmap_list")).content.decode()
+    assert a.roadmap_item.activity in body
+    for url_name in ("regions:roadmap_xlsx", "regions:roadmap_pdf"):
+        assert client.get(reverse(url_name)).status_code == 200
+    assert client.get(reverse("regions:roadmap_edit", args=[a.roadmap_item.pk])).status_code == (
+        200 if editable else 403)
