@@ -45,8 +45,6 @@ class Recurrence(models.TextChoices):
     ON_REQUEST = "on_request", gettext_lazy("on request")
 
 
-Kind = PeriodKind
-
 # Month words in any case the seeds use («май», «мая», «мае»), read by their stems; «мар» is tried before «ма».
 _MONTH = r"(?:январ|феврал|март|апрел|ма[йяею]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
 _MONTH_STEMS = ("янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
@@ -87,7 +85,7 @@ class Period:
 
     def text(self) -> str:
         """The period as a person writes it; `parse_period` reads it back to the same value."""
-        if self.kind == Kind.CAMPAIGN and self.recurrence:
+        if self.kind == PeriodKind.CAMPAIGN and self.recurrence:
             return capfirst(str(Recurrence(self.recurrence).label))
         main = self._main_text()
         if self.recurrence:
@@ -96,14 +94,14 @@ class Period:
 
     def _main_text(self) -> str:
         start, end = self.starts_on, self.ends_on
-        if self.kind == Kind.CAMPAIGN:
+        if self.kind == PeriodKind.CAMPAIGN:
             return _("throughout the campaign")
-        if self.kind == Kind.DATES:
+        if self.kind == PeriodKind.DATES:
             first = start.strftime("%d.%m.%Y")
             return first if start == end else f"{first} – {end.strftime('%d.%m.%Y')}"
-        if self.kind == Kind.QUARTER:
+        if self.kind == PeriodKind.QUARTER:
             return _("%(quarter)s quarter %(year)s") % {"quarter": _ROMAN[(start.month + 2) // 3], "year": start.year}
-        if self.kind == Kind.ANNUAL:
+        if self.kind == PeriodKind.ANNUAL:
             if (start.month, end.month) == (1, 12):
                 return _("every year")
             return _("every year, %(month)s") % {"month": _month_name(start.month)}
@@ -127,7 +125,8 @@ def parse_period(text: str, *, campaign) -> Period | None:
         return None
     normal, recurrence = _take_recurrence(normal, original, campaign)
     if not normal or _THROUGHOUT.fullmatch(normal):  # not normal: a frequency alone («Ежеквартально»)
-        return _checked(Period(Kind.CAMPAIGN, campaign.starts_on, campaign.ends_on, recurrence), original, campaign)
+        period = Period(PeriodKind.CAMPAIGN, campaign.starts_on, campaign.ends_on, recurrence)
+        return _checked(period, original, campaign)
     for name, pattern in _PATTERNS.items():
         match = pattern.fullmatch(normal)
         if match:
@@ -183,7 +182,7 @@ def _read_dates(match, campaign, original):
         end = dt.date(int(match[6]), int(match[5]), int(match[4])) if match[4] else start
     except ValueError:
         raise PeriodError(_("There is no such date: «%(text)s».") % {"text": original}) from None
-    return Kind.DATES, start, end
+    return PeriodKind.DATES, start, end
 
 
 def _read_quarter(match, campaign, original):
@@ -192,21 +191,21 @@ def _read_quarter(match, campaign, original):
     quarter = _QUARTERS[match[2]]
     year = int(match[1] or match[3] or campaign.year)
     first = 3 * quarter - 2
-    return Kind.QUARTER, dt.date(year, first, 1), _last_day(year, first + 2)
+    return PeriodKind.QUARTER, dt.date(year, first, 1), _last_day(year, first + 2)
 
 
 def _read_annual(match, campaign, original):
     if match.lastindex and match[1]:
         month = _month(match[1])
         year = _year_of(month, campaign)
-        return Kind.ANNUAL, dt.date(year, month, 1), _last_day(year, month)
-    return Kind.ANNUAL, dt.date(campaign.year, 1, 1), dt.date(campaign.year, 12, 31)
+        return PeriodKind.ANNUAL, dt.date(year, month, 1), _last_day(year, month)
+    return PeriodKind.ANNUAL, dt.date(campaign.year, 1, 1), dt.date(campaign.year, 12, 31)
 
 
 def _read_years(match, campaign, original):
     first = int(match[1])
     last = int(match[2] or first)
-    return Kind.MONTHS, dt.date(first, 1, 1), dt.date(last, 12, 31)
+    return PeriodKind.MONTHS, dt.date(first, 1, 1), dt.date(last, 12, 31)
 
 
 def _read_months(match, campaign, original):
@@ -220,14 +219,14 @@ def _read_months(match, campaign, original):
         last_year = first_year if last >= first or not match[3] else first_year + 1
     elif first_year is None:
         first_year = last_year if first <= last else last_year - 1
-    return Kind.MONTHS, dt.date(first_year, first, 1), _last_day(last_year, last)
+    return PeriodKind.MONTHS, dt.date(first_year, first, 1), _last_day(last_year, last)
 
 
 def _read_year_months(match, campaign, original):
     year = int(match[1])
     first = _month(match[2])
     last = _month(match[3]) if match[3] else first
-    return Kind.MONTHS, dt.date(year, first, 1), _last_day(year, last)
+    return PeriodKind.MONTHS, dt.date(year, first, 1), _last_day(year, last)
 
 
 _READERS = {

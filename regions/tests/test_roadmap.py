@@ -164,6 +164,15 @@ def test_the_filters_keep_the_sections_of_what_matches(client, roadmap, params, 
     assert {s.number: [i.number for i in s.items] for s in response.context["sections"]} == shown
 
 
+def test_the_filter_forms_htmx_request_gets_the_results_alone(client, roadmap):
+    client.force_login(roadmap.a.coordinator.user)
+    response = client.get(reverse("regions:roadmap_list"), {"overdue": "on"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith("<section id=\"results\"") and "<html" not in body
+    assert "Соглашение с министерством" in body and "Отбор площадок" not in body
+    assert "HX-Request" in response["Vary"]
+
+
 def test_a_bad_filter_is_said_and_the_roadmap_shown(client, roadmap):
     response = _page(client, roadmap.a.coordinator.user, status="someday")
     assert response.status_code == 200
