@@ -25,4 +25,3 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # nginx (or the load balancer) in front sets X-Forwarded-*; trust it only from the addresses given.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-
