@@ -23,7 +23,7 @@ Load data is recognisable: its regions' codes start with "L" and its users' addr
 - `removal.py` — `delete_load_data`.
 """
 
-from .database import _Chunks, vacuum_analyze
+from .database import CopyChunks, vacuum_analyze
 from .generator import generate
 from .progress import Progress
 from .removal import delete_load_data
@@ -35,7 +35,7 @@ __all__ = [
     "REGION_PREFIX",
     "LoadDataError",
     "Progress",
-    "_Chunks",  # benchmarks/load_data.py measures COPY's own speed with it
+    "CopyChunks",  # benchmarks/load_data.py measures COPY's own speed with it
     "delete_load_data",
     "generate",
     "load_data_exists",

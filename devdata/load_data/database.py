@@ -19,7 +19,7 @@ from .progress import Progress
 BATCH = 5000
 
 
-class _Chunks(io.TextIOBase):
+class CopyChunks(io.TextIOBase):
     """A file whose read() returns CSV lines made from a row iterator, batch by batch, for COPY FROM STDIN.
 
     Each row becomes a line through one %-template (text columns quoted, NULL spelt None): ten times faster than
@@ -66,7 +66,7 @@ class Writer:
         text = (models.CharField, models.TextField)
         template = ",".join('"%s"' if isinstance(fields[c], text) else "%s" for c in columns) + "\n"
         sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL 'None')"
-        chunks = _Chunks(rows, template, self.progress)
+        chunks = CopyChunks(rows, template, self.progress)
         with connection.cursor() as cursor:
             raw = cursor.cursor
             if hasattr(raw, "copy_expert"):  # psycopg2
