@@ -265,27 +265,25 @@ PERIOD_HELP = _(
 )
 
 
-class RoadmapItemForm(forms.Form):
-    """An item as the coordinator types it; the number, the period and the rules are read by the service."""
+_RoadmapItemFields = _record_form(
+    "_RoadmapItemFields", RoadmapItem, ("number", "activity", "responsible", "expected_result", "status", "comment"),
+    widgets={"activity": forms.Textarea(attrs={"rows": 3}),
+             **{name: forms.Textarea(attrs={"rows": 2}) for name in ("responsible", "expected_result", "comment")}},
+)
 
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
-    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.all(), empty_label=None)
-    number = forms.CharField(label=_("№"), max_length=20, help_text=_("Numbers separated by dots: 1, 2, 2.1, 2.1.3"))
-    activity = forms.CharField(label=_("activity"), widget=forms.Textarea(attrs={"rows": 3}))
+
+class RoadmapItemForm(_RoadmapItemFields):
+    """An item as the coordinator types it, its period as the roadmap's table writes it; the service reads the
+    number and the period and holds the rules."""
+
     period = forms.CharField(label=_("period"), max_length=200, required=False, help_text=PERIOD_HELP)
-    responsible = forms.CharField(label=_("responsible parties"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
-    expected_result = forms.CharField(label=_("expected result"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label=_("status"), choices=RoadmapItem.Status.choices)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["region", "campaign", "number", "activity", "period"]
 
     def __init__(self, *args, regions=None, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, regions=regions, **kwargs)
         if editing:  # an item stays in its region's roadmap for its campaign
-            del self.fields["region"], self.fields["campaign"]
-        else:
-            _one_region_or_choice(self, regions)
+            self.fields.pop("region", None)
+            del self.fields["campaign"]
 
     def item_text(self) -> ItemText:
         return ItemText(**{name: self.cleaned_data[name] for name in (
@@ -321,9 +319,7 @@ class RoadmapFilterForm(forms.Form):
         self.fields["campaign"].choices = [(c.pk, c.name) for c in campaigns]
 
 
-class RoadmapImportForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
-    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.all(), empty_label=None)
+class RoadmapImportForm(RecordForm):
     file = TableFileField(label=_("Roadmap table (.xlsx)"))
     replace = forms.BooleanField(
         label=_("Replace the roadmap"), required=False,
@@ -332,8 +328,7 @@ class RoadmapImportForm(forms.Form):
     )
 
     def __init__(self, *args, regions=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        _one_region_or_choice(self, regions)
+        super().__init__(*args, regions=regions, **kwargs)
         self.fields["file"].limits = roadmap_limits()
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
 
