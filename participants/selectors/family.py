@@ -12,14 +12,7 @@ from ..models import GuardianInvitation, Guardianship, Student
 
 def guardian_invitation_from_token(token: str) -> GuardianInvitation | None:
     """The invitation an emailed link opens, whatever its state (the page says if it was answered or expired)."""
-    if not token or len(token) > 100:
-        return None
-    digest = GuardianInvitation.digest(token)
-    return (
-        GuardianInvitation.objects.select_related("student__school", "student__municipality")
-        .filter(token_hash=digest)
-        .first()
-    )
+    return GuardianInvitation.objects.select_related("student__school", "student__municipality").with_token(token).first()
 
 
 def invitation_account(*, invitation: GuardianInvitation):

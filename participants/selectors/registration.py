@@ -1,7 +1,6 @@
 """Imports, registration by navigators and coordinators, and the navigators' invitations (issue 14 §2–3)."""
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from bilet.roles import get_roles
 from regions.models import School
@@ -39,5 +38,5 @@ def navigator_invitation_state(*, user, navigator: Navigator) -> dict | None:
     latest = NavigatorInvitation.objects.filter(user_id=navigator.user_id).order_by("-sent_at").first()
     return {
         "latest": latest, "activated": navigator.user.has_usable_password(),
-        "expired": bool(latest and latest.expires_at <= timezone.now()),
+        "expired": bool(latest and latest.is_expired()),
     }
