@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .people import Guardian, Student
 
@@ -34,10 +35,10 @@ class EmailedInvitation(models.Model):
     answer moves `status` away from pending by compare-and-set (`services.invitations`): two tabs answer it once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("awaiting an answer")
-        ACCEPTED = "accepted", _("accepted")
-        REFUSED = "refused", _("refused")
-        CANCELLED = "cancelled", _("replaced by a newer invitation")
+        PENDING = "pending", pgettext_lazy("invitation status", "awaiting an answer")
+        ACCEPTED = "accepted", pgettext_lazy("invitation status", "accepted")
+        REFUSED = "refused", pgettext_lazy("invitation status", "refused")
+        CANCELLED = "cancelled", pgettext_lazy("invitation status", "replaced by a newer invitation")
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     token_hash = models.CharField(_("link digest"), max_length=64, blank=True, db_index=True, editable=False)
