@@ -36,6 +36,7 @@ from participants.services.diagnostics import diagnostic_answers_save, diagnosti
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
+from .demo_participants import ensure_invited_navigators
 from .demo_records import ensure_monitoring_indicators, ensure_region_records
 from .reference_data import ensure_campaign, ensure_competencies, person
 
@@ -174,6 +175,7 @@ class DemoBuilder:
                              is_superuser=True)
         ensure_monitoring_indicators()
         regions = [self.region(spec) for spec in REGIONS]
+        ensure_invited_navigators(regions=regions, domain=DEMO_DOMAIN, now=self.now)
         curator_user = self.user("curator", ("Белов", "Андрей", "Игоревич"), "curator", REGIONS[0]["name"])
         curator, _created = Curator.objects.get_or_create(user=curator_user)
         curator.regions.set([regions[0]])
