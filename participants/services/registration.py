@@ -242,8 +242,11 @@ def guardian_invitation_resend_check(*, student: Student, invitation: GuardianIn
 
 
 def _refuse_unless_answerable(invitation: GuardianInvitation) -> None:
-    """The refusal that says why the parent can no longer answer `invitation` (as it is in the database now)."""
-    invitation.refresh_from_db(fields=["status", "expires_at"])
+    """Lock the invitation's row and refuse, saying why, if the parent can no longer answer it. The lock orders two
+    clicks or two tabs: accepting writes an account, an address and the link before the answer, and the second
+    request must find the first one's answer rather than write them again."""
+    locked = GuardianInvitation.objects.select_for_update().only("status", "expires_at").get(pk=invitation.pk)
+    invitation.status, invitation.expires_at = locked.status, locked.expires_at
     if invitation.status != GuardianInvitation.Status.PENDING:
         raise RegistrationError(_("The invitation has already been answered."))
     if not invitation.can_be_answered():
