@@ -18,7 +18,6 @@ from .definitions import (
     FIGURES,
     MODE_CODES,
     NOSOLOGY_CODES,
-    NOT_YET_RECORDED,
     SOURCES,
     TARGETS,
     FigureDef,
@@ -95,8 +94,6 @@ def _store(values: FigureValues, row: dict) -> None:
 def _finish(values: FigureValues, target: RegionTarget | None) -> FigureValues:
     for code, attr in TARGETS.items():
         values.figures[code] = getattr(target, attr) if target is not None else 0
-    for code in NOT_YET_RECORDED:
-        values.figures[code] = values.period_figures[code] = 0
     for name, target_dict in (("figures", values.figures), ("period_figures", values.period_figures)):
         codes = CODES if name == "figures" else PERIOD_CODES
         ordered = {code: target_dict.get(code, 0) for code in codes}

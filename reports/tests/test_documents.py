@@ -1,5 +1,6 @@
 """The files carry the same figures as the JSON: every figure in the XLSX cells (openpyxl) and in the PDF's text."""
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -54,8 +55,8 @@ def test_xlsx_has_every_figure(november):
 def test_xlsx_lists_and_formula_escape(november, known):
     book = openpyxl.load_workbook(io.BytesIO(november.xlsx))
     titles = [ws.title for ws in book.worksheets]
-    # figures, disabilities (per group; per student), per month, mentors, promotion, training, needs
-    assert len(titles) == 8
+    # figures, disabilities (per group; per student), per month, mentors, promotion, training, needs, photos and videos
+    assert len(titles) == 9
     disabled = list(book.worksheets[2].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[3], row[4]) for row in disabled] == [(known.s4.full_name, 0, 1)]  # E4 online, in November
     mentors = list(book.worksheets[4].iter_rows(min_row=2, values_only=True))
@@ -63,6 +64,9 @@ def test_xlsx_lists_and_formula_escape(november, known):
     promotion = [row[2] for row in book.worksheets[5].iter_rows(min_row=2, values_only=True)]
     assert promotion == ["'=Статья 2026-11-05"]  # a title typed as a formula stays text
     assert book.worksheets[0]["C2"].number_format == "#,##0"
+    media = [row[:3] for row in book["Фото и видео"].iter_rows(min_row=2, values_only=True)]
+    assert media == [(dt.datetime(2026, 11, 30), "фото", "Работа региона"),
+                     (dt.datetime(2026, 11, 10), "видео", known.e3.title)]
 
 
 def test_pdf_has_every_figure_and_the_cover(november):
