@@ -59,13 +59,37 @@ def test_every_link_of_a_roles_home_and_lists_opens(client, world, role):
         assert response.status_code == 200, f"{role}: the navigation's {list_url} answers {response.status_code}"
         if not list_url.startswith(NOT_WALKED):
             to_follow |= {href for href in links_of(response.content.decode()).hrefs if internal(href)}
+    assert _broken(client, to_follow) == {}, role
+    assert len(to_follow) > 3
+
+
+def _broken(client, hrefs) -> dict:
     broken = {}
-    for href in sorted(to_follow):
+    for href in sorted(hrefs):
         status = client.get(href).status_code
         if status in (404, 500):
             broken[href] = status
-    assert broken == {}, f"{role}: {broken}"
-    assert len(to_follow) > 3
+    return broken
+
+
+@pytest.mark.parametrize("role", ["operator", "curator", "coordinator", "venue_staff"])
+def test_every_link_of_the_galleries_opens(client, world, role):
+    """Issue 15 §5: the galleries with files in them — each file, its download, its event's gallery, the request."""
+    from venues.tests.factories import MediaFileFactory
+
+    a = world.a
+    photo = MediaFileFactory(event=a.event, uploaded_by=a.venue_staff.user)
+    MediaFileFactory(event=a.event, kind="video", thumbnail=None, content_type="video/mp4", uploaded_by=None)
+    MediaFileFactory(event=None, region=a.region, campaign=world.campaign, uploaded_by=a.coordinator.user)
+    client.force_login(ROLES[role](world))
+    client.raise_request_exception = False
+    hrefs = set()
+    for page in (reverse("venues:gallery"), reverse("venues:event_gallery", args=[a.event.pk])):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        hrefs |= {href for href in links_of(response.content.decode()).hrefs if internal(href)}
+    assert reverse("venues:media_file", args=[photo.pk]) in hrefs
+    assert _broken(client, hrefs) == {}, role
 
 
 def test_a_guardians_home_links_each_child_to_the_childs_bookings(client, world):

@@ -28,6 +28,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
+from .tables import upload_size
+
 PHOTO, VIDEO = "photo", "video"
 MEDIA_ACCEPT = ".jpg,.jpeg,.png,.webp,.mp4,.m4v,.mov,.webm,.mkv"
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")  # the only decoders Pillow may try on an upload
@@ -86,7 +88,7 @@ def check_media_upload(file, *, limits: MediaLimits | None = None) -> CheckedMed
     """What the uploaded `file` is, once it is a photo or a video within the limits; otherwise a ValidationError."""
     limits = limits or MediaLimits.from_settings()
     name = getattr(file, "name", None) or gettext("the file")
-    size = _size(file)
+    size = upload_size(file)
     if size == 0:
         raise ValidationError(gettext("«%(name)s» is empty.") % {"name": name}, code="empty")
     file.seek(0)
@@ -107,14 +109,6 @@ def check_media_upload(file, *, limits: MediaLimits | None = None) -> CheckedMed
     width, height = check_image(file, name=name, max_pixels=limits.photo_max_pixels)
     thumbnail = image_thumbnail(file, name=name, size=limits.thumbnail_size)
     return CheckedMedia(PHOTO, content_type, extension, size, width, height, thumbnail)
-
-
-def _size(file) -> int:
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, 2)
-        size = file.tell()
-    return size
 
 
 def _kind(head: bytes, name: str) -> tuple[str, str, str]:

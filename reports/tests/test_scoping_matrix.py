@@ -589,3 +589,92 @@ def test_other_regions_appeals_are_404_and_unlisted(client, matrix_world, role):
             assert "Обращение чужого региона" not in response.content.decode()
             if query == "":
                 assert "Обращение своего региона" in response.content.decode()
+
+
+# --- Photos and videos (issue 15 §5): children are in them; only the region's scope sees them ------------------------
+# Kept apart from the tables above so that branches adding to those do not collide with this one.
+
+MEDIA_FILE_URLS = ["venues:media_file", "venues:media_thumbnail"]
+
+
+@pytest.fixture
+def media_world(matrix_world):
+    from venues.tests.factories import MediaFileFactory
+
+    for w in (matrix_world.a, matrix_world.b):
+        w.media = MediaFileFactory(event=w.event, caption=f"Фото пробы ({w.name})", uploaded_by=w.venue_staff.user)
+        w.region_media = MediaFileFactory(event=None, region=w.region, campaign=matrix_world.campaign,
+                                          caption=f"Форум ({w.name})", uploaded_by=w.coordinator.user)
+    return matrix_world
+
+
+def _media_gone(client, media) -> None:
+    from venues.models import MediaFile
+
+    for url_name in MEDIA_FILE_URLS:
+        assert client.get(reverse(url_name, args=[media.pk])).status_code == 404, url_name
+    assert client.post(reverse("venues:media_delete", args=[media.pk])).status_code == 404
+    assert MediaFile.objects.filter(pk=media.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("attr", ["media", "region_media"])
+def test_other_regions_photos_and_videos_are_404(client, media_world, role, attr):
+    from bilet.models import PersonalDataAccess
+
+    client.force_login(_user(media_world, "a", role))
+    _media_gone(client, getattr(media_world.b, attr))
+    gallery = reverse("venues:event_gallery", args=[media_world.b.event.pk])
+    assert client.get(gallery).status_code == 404
+    assert client.post(gallery, {"caption": "x"}).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_gallery_never_shows_another_regions_files(client, media_world, role):
+    client.force_login(_user(media_world, "a", role))
+    b = media_world.b
+    for query in ("", f"?region={b.region.pk}", "?q=Форум", "?q=пробы", "?of=region", "?of=events"):
+        response = client.get(reverse("venues:gallery") + query)
+        assert response.status_code in (200, 404), (query, response.status_code)
+        if response.status_code == 200:
+            body = response.content.decode()
+            for marker in (b.media.caption, b.region_media.caption, b.region.name, b.event.title):
+                assert marker not in body, f"{role} sees {marker!r} of region b on the gallery{query}"
+            for media in (b.media, b.region_media):
+                assert reverse("venues:media_thumbnail", args=[media.pk]) not in body
+
+
+# Inside region a: files of another venue's event, the region's own files for venue staff, and the roles with no
+# gallery at all (SPEC §2: photos of children are for the coordinator, the curator, operator staff and the event's
+# venue staff for that event).
+MEDIA_INSIDE = [
+    ("venue_staff", "region_media"),
+    ("other_venue_staff", "media"),
+    ("other_venue_staff", "region_media"),
+    ("mentor", "media"),
+    ("navigator", "media"),
+    ("guardian", "media"),
+    ("student", "media"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who,attr", MEDIA_INSIDE)
+def test_inside_the_region_photos_stay_with_their_scope(client, media_world, who, attr):
+    a = media_world.a
+    client.force_login(getattr(a, who).user)
+    _media_gone(client, getattr(a, attr))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "curator", "venue_staff", "operator"])
+def test_own_photos_are_reachable(client, media_world, role):
+    user = media_world.operator if role == "operator" else _user(media_world, "a", role)
+    client.force_login(user)
+    for url_name in MEDIA_FILE_URLS:
+        assert client.get(reverse(url_name, args=[media_world.a.media.pk])).status_code == 200
+    assert client.get(reverse("venues:event_gallery", args=[media_world.a.event.pk])).status_code == 200
+    assert media_world.a.media.caption in client.get(reverse("venues:gallery")).content.decode()

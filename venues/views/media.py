@@ -72,7 +72,7 @@ class GalleryView(DirectoryListView):
     """Every file the user may see, newest first; the coordinator adds the region's own files here."""
 
     template_name = "venues/media/gallery.html"
-    results_template_name = "venues/media/results.html"
+    rows_template = "venues/media/gallery_tiles.html"
     title = gettext_lazy("Photos and videos")
     filterset_class = MediaFilterSet
     sort_keys = {"uploaded_at": ("uploaded_at",), "event": ("event__starts_at", "uploaded_at")}
