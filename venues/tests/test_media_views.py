@@ -218,3 +218,24 @@ def test_gallery_queries_do_not_grow_with_files(client, world, django_assert_max
         assert client.get(reverse("venues:gallery")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(_gallery(a.event)).status_code == 200
+
+
+def test_an_upload_sent_by_htmx_is_redirected_by_header_or_gets_its_form_back(client, world):
+    """With JavaScript the form is sent by htmx (its progress bar follows the bytes); the answers suit it."""
+    client.force_login(world.a.venue_staff.user)
+    url = _gallery(world.a.event)
+    page = _body(client.get(url))
+    assert 'hx-post="' + url + '"' in page and "js/upload-progress.js" in page
+    response = client.post(url, {"files": [photo()], "caption": "Проба"}, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Redirect"]) == (200, url)
+    assert "Загружен 1 файл." in _body(client.get(url))
+    refused = client.post(url, {"files": [upload("a.jpg", WINDOWS_PROGRAM)], "caption": "Проба"},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400
+    body = _body(refused)
+    assert body.lstrip().startswith("<form") and 'id="upload-form"' in body
+    assert "«a.jpg» — программа" in body and 'value="Проба"' in body
+    client.force_login(world.a.coordinator.user)
+    refused = client.post(reverse("venues:gallery"), {"region": world.a.region.pk, "files": []}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "Выберите фото или видео для загрузки." in _body(refused)
+    assert MediaFile.objects.count() == 1

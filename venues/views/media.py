@@ -22,6 +22,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from bilet.lists import DirectoryListView, paginate, roles_required, wants_partial
 from bilet.models import PersonalDataAccess
@@ -51,9 +52,16 @@ def _apply(form, error: MediaError) -> None:
         form.add_error(field, message)
 
 
-def _uploaded(request, created) -> None:
+def _uploaded(request, created, to: str):
+    """Back to the gallery with a message; an upload sent by htmx (with its progress bar) is told where to go."""
     messages.success(request, ngettext("%(count)s file is uploaded.", "%(count)s files are uploaded.", len(created))
                      % {"count": len(created)})
+    return HttpResponseClientRedirect(to) if request.htmx else redirect(to)
+
+
+def _refused_upload(request, form, action: str):
+    """The form with why its files were refused, for an upload sent by htmx: it replaces the form on the page."""
+    return render(request, "venues/media/upload_form.html", {"upload_form": form, "action": action}, status=400)
 
 
 def _request_link(*, region_id, subject: str, text: str) -> str:
@@ -115,8 +123,9 @@ class GalleryView(DirectoryListView):
             except MediaError as error:
                 _apply(form, error)
             else:
-                _uploaded(request, created)
-                return redirect("venues:gallery")
+                return _uploaded(request, created, reverse("venues:gallery"))
+        if request.htmx:
+            return _refused_upload(request, form, reverse("venues:gallery"))
         self.upload_form = form
         response = self.get(request, *args, **kwargs)
         response.status_code = 400
@@ -153,8 +162,9 @@ def event_gallery(request, pk: int):
             except MediaError as error:
                 _apply(form, error)
             else:
-                _uploaded(request, created)
-                return redirect("venues:event_gallery", pk=event.pk)
+                return _uploaded(request, created, reverse("venues:event_gallery", args=[event.pk]))
+        if request.htmx:
+            return _refused_upload(request, form, reverse("venues:event_gallery", args=[event.pk]))
     page = paginate(request, event_media_list(event=event))
     page.object_list = list(page.object_list)
     _mark_deletable(request.user, page.object_list)
