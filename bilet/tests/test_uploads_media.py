@@ -148,3 +148,14 @@ def test_the_file_is_left_rewound_for_storage():
     check_media_upload(file)
     assert file.tell() == 0
     assert check_image(file) == (64, 48)
+
+
+def test_a_cut_photo_is_refused_even_where_weasyprint_lets_pillow_read_cut_images():
+    """Importing WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process; the guard does not rely on it."""
+    from PIL import ImageFile
+
+    import weasyprint  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert _refusal(upload("cut.jpg", truncated_jpeg())).code == "image_broken"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is put back for WeasyPrint

@@ -19,6 +19,8 @@ photo carries the place it was taken in its EXIF), turned upright by its EXIF or
 from __future__ import annotations
 
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from .tables import upload_size
 
@@ -172,6 +174,23 @@ def _broken(name: str) -> ValidationError:
     )
 
 
+# WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process when it is imported
+# (weasyprint/images.py): a photo cut short would then pass, its missing part painted grey. The checks below turn it
+# off while they read an image; the lock keeps two threads from putting back each other's value.
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _limit(max_pixels: int | None) -> int:
     return max_pixels or settings.MEDIA_PHOTO_MAX_PIXELS
 
@@ -183,7 +202,7 @@ def check_image(file, *, name: str = "", max_pixels: int | None = None) -> tuple
     limit = _limit(max_pixels)
     file.seek(0)
     try:
-        with Image.open(file, formats=IMAGE_FORMATS) as image:
+        with _strict_decoding(), Image.open(file, formats=IMAGE_FORMATS) as image:
             width, height = image.size
             if width * height > limit:
                 raise _bomb(name, limit)
@@ -207,7 +226,7 @@ def image_thumbnail(file, *, name: str = "", size: int | None = None, max_pixels
     limit = _limit(max_pixels)
     file.seek(0)
     try:
-        with Image.open(file, formats=IMAGE_FORMATS) as image:
+        with _strict_decoding(), Image.open(file, formats=IMAGE_FORMATS) as image:
             if image.width * image.height > limit:
                 raise _bomb(name, limit)
             image.thumbnail((size, size))  # a JPEG is decoded at a reduced scale (Image.draft)

@@ -30,8 +30,9 @@ def record_sheets(records: dict) -> list[Sheet]:
         Sheet(_("Photos and videos"), [
             Column(_("Uploaded"), 12, DATE), Column(_("Kind"), 10), Column(_("Event"), 40), Column(_("Caption"), 40),
             Column(_("File name"), 30), Column(_("Uploaded by"), 30),
-        ], ([timezone.localdate(m.uploaded_at), m.get_kind_display(), m.event.title if m.event else _("The region's work"),
-             m.caption, m.original_name, _uploader(m)] for m in records["media_files"])),
+        ], ([timezone.localdate(m.uploaded_at), m.get_kind_display(),
+             m.event.title if m.event else _("The region's work"), m.caption, m.original_name, _uploader(m)]
+            for m in records["media_files"])),
     ]
 
 

@@ -81,7 +81,8 @@ def test_who_may_not_upload(world, who, target, message):
     users = {
         "other_venue_staff": world.a.other_venue_staff.user, "mentor": world.a.mentor.user,
         "navigator": world.a.navigator.user, "guardian": world.a.guardian.user,
-        "b_coordinator": world.b.coordinator.user, "curator": world.curator.user, "venue_staff": world.a.venue_staff.user,
+        "b_coordinator": world.b.coordinator.user, "curator": world.curator.user,
+        "venue_staff": world.a.venue_staff.user,
     }
     where = {"event": world.a.event} if target == "event" else {"region": world.a.region}
     error = _refusal(actor=users[who], files=[photo()], **where)

@@ -105,7 +105,8 @@ class GalleryView(DirectoryListView):
             context["request_link"] = _request_link(
                 region_id=only, subject=_("Photos and videos of the region"),
                 text=_("Please upload photos and videos of the project's events and of the region's work to the "
-                       "portal's gallery: %(url)s") % {"url": self.request.build_absolute_uri(reverse("venues:gallery"))},
+                       "portal's gallery: %(url)s")
+                % {"url": self.request.build_absolute_uri(reverse("venues:gallery"))},
             )
         return context
 
