@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Campaign, Region
 
-from .dashboards import percent_of
+from .dashboards.counts import percent_of
 from .documents import charts
 from .documents.pdf import render_pdf
 from .documents.sheets import monitoring_sheets, national_sheets, region_sheets
