@@ -16,12 +16,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bilet.models import NotificationKind
+from bilet.notifications import notify
 from bilet.roles import get_roles
-from regions.models import Campaign, Region
+from regions.models import Campaign, Coordinator, Region
 
 from .models import (
     REGIONAL_TYPES,
@@ -339,7 +342,35 @@ def _review(*, actor, report: Report, state: str, action: str, comment: str) -> 
     submission.state = state
     submission.save(update_fields=["state", "updated_at"])
     _record(submission, report=report, action=action, comment=comment, actor=actor)
+    _tell_coordinators(report=report, action=action, comment=comment)
     return submission
+
+
+# A curator's decision → what the region's coordinators are told (issue 15 §6: a kind each, its email their choice).
+REVIEW_NOTICES = {
+    ReportSubmissionEvent.Action.ACCEPTED: (
+        NotificationKind.REPORT_ACCEPTED, _("The curator accepted the report «%(report)s»."),
+    ),
+    ReportSubmissionEvent.Action.RETURNED: (
+        NotificationKind.REPORT_RETURNED, _("The curator returned the report «%(report)s» for changes: %(comment)s"),
+    ),
+}
+
+
+def _tell_coordinators(*, report: Report, action: str, comment: str) -> None:
+    kind, text = REVIEW_NOTICES[action]
+    values = {"report": report, "comment": comment}
+    text = str(text) % values
+    if comment and action == ReportSubmissionEvent.Action.ACCEPTED:
+        text = f"{text} {gettext('Comment: %(comment)s') % values}"
+    notify(
+        recipients=Coordinator.objects.filter(region=report.region_id).values_list("user_id", flat=True),
+        kind=kind,
+        text=text,
+        link=reverse("reports:report_detail", args=[report.pk]),
+        subject=gettext("Report %(action)s: %(report)s")
+        % {"action": ReportSubmissionEvent.Action(action).label, "report": report},
+    )
 
 
 @transaction.atomic

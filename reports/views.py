@@ -286,7 +286,7 @@ def report_send(request, pk: int):
     try:
         with transaction.atomic():
             submission = services.report_send(actor=request.user, report=report, comment=form.cleaned_data["comment"])
-            tasks.report_submission_notify(submission)
+            tasks.report_sent_notify(submission)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -309,8 +309,7 @@ def report_review(request, pk: int):
         else (services.report_return, gettext("The report is returned to the coordinator."))
     )
     try:
-        with transaction.atomic():
-            tasks.report_submission_notify(review(actor=request.user, report=report, comment=comment))
+        review(actor=request.user, report=report, comment=comment)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:
