@@ -265,7 +265,7 @@ def report_rebuild(request, pk: int):
         with transaction.atomic():
             new, created = services.report_request(
                 actor=request.user, report_type=report.report_type, region=report.region, campaign=report.campaign,
-                period=report.period, rebuild=True,
+                period=report.period, rebuild=True, regions=report.regions.all() if report.region_id is None else None,
             )
             if created:
                 tasks.report_enqueue(new)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regions.tests.factories import CuratorFactory, UserFactory
 from reports import selectors, services
-from reports.models import Report, ReportSubmission, ReportSubmissionEvent, ReportType
+from reports.models import Report, ReportDeadline, ReportSubmission, ReportSubmissionEvent, ReportType
 from reports.services import ReportError, report_accept, report_deadline_set, report_return, report_send
 
 from .conftest import make_report
@@ -149,8 +149,8 @@ def test_review_refusals(world, renderer):
 
 def test_overdue_until_sent_and_again_when_returned(world, renderer):
     report = make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
-    services.ReportDeadline.objects.create(region=world.a.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=1))
-    services.ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY + dt.timedelta(days=1))
+    ReportDeadline.objects.create(region=world.a.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=1))
+    ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY + dt.timedelta(days=1))
     coordinator = world.a.coordinator.user
     assert _state(coordinator, report) == "overdue"
     assert [d.region for d in selectors.overdue_deadlines(user=world.curator.user)] == [world.a.region]
@@ -165,7 +165,7 @@ def test_overdue_until_sent_and_again_when_returned(world, renderer):
 
 
 def test_a_deadline_without_any_report_is_overdue(world):
-    services.ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=3))
+    ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=3))
     assert [d.submission_state for d in selectors.deadline_list(user=world.b.coordinator.user)] == ["overdue"]
     assert list(selectors.overdue_deadlines(user=world.a.coordinator.user)) == []  # another region's
 
