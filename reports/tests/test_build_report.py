@@ -71,7 +71,7 @@ def test_monitoring_of_a_region_and_of_all(known, tmp_path):
     (["monthly", "--region", "71", "--period", "ноябрь"], "YYYY-MM"),
     (["national", "--campaign", "9999"], "9999"),
     (["national", "--regions", "71,99"], "99"),
-    (["campaign", "--region", "71", "--regions", "71"], "сводн"),
+    (["campaign", "--region", "71", "--regions", "71"], "Только сводка по регионам"),
 ])
 def test_errors_are_command_errors_with_a_clear_message(known, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):

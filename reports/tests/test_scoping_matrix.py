@@ -200,7 +200,7 @@ def test_exports_never_carry_another_region(client, matrix_world, role, url_name
 # Kept apart from the tables above so that branches adding to those do not collide with this one.
 
 RECORD_KINDS = ["promotion", "training", "need"]
-RECORD_LISTS = ["regions:promotion_list", "regions:training_list", "regions:need_list", "regions:monitoring"]
+RECORD_LISTS = ["regions:promotion_list", "regions:training_list", "regions:need_list", "reports:monitoring"]
 
 
 @pytest.fixture
@@ -279,9 +279,9 @@ def test_own_region_records_are_listed(client, records_world, role, url_name):
     body = client.get(reverse(url_name)).content.decode()
     a = records_world.a
     expected = {"regions:promotion_list": a.promotion.title, "regions:training_list": a.training.person_name,
-                "regions:need_list": a.need.topic, "regions:monitoring": a.region.name}[url_name]
+                "regions:need_list": a.need.topic, "reports:monitoring": a.region.name}[url_name]
     assert expected in body
-    if url_name == "regions:monitoring":
+    if url_name == "reports:monitoring":
         assert ('value="71071"' if role == "coordinator" else "71\xa0071") in body
 
 
