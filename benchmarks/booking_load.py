@@ -77,16 +77,21 @@ def parse_args():
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--broker", default="redis://127.0.0.1:6379/13",
+                   help="the Celery broker the server enqueues its tasks on, as in production (emptied before and "
+                        "after the run; no worker consumes them: their work is not the request's)")
     p.add_argument("--load-students", type=int, default=1_000_000,
                    help="planning-size data (SPEC §5) made by generate_load_data first if the database has none: "
                         "this many students with their ~2 bookings each and ~100 events per 1,000; 0: none")
     return p.parse_args()
 
 
-def setup_django():
+def setup_django(args):
     url = os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bilet_bench_booking")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("booking_load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    # The server and this process (which counts a booking's statements) enqueue tasks as production does.
+    SERVER_ENV["CELERY_BROKER_URL"] = args.broker
     os.environ.update(SERVER_ENV)
     sys.path.insert(0, str(ROOT))
     _create_database(url)
@@ -269,7 +274,6 @@ def start_server(args) -> subprocess.Popen:
         "--max-requests", "0", "--access-logfile", "/dev/null",
     ]
     env = {**os.environ, **SERVER_ENV}
-    env.pop("CELERY_BROKER_URL", None)
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     global SERVER_PGID
     SERVER_PGID = server.pid
@@ -569,7 +573,7 @@ def scenario_1(args, students, events, cookies) -> bool:
     ratio = booking / trivial
     print(f"  bookings on these events (both phases): {statuses}; events full: {full}; over capacity: {over}; "
           f"seats_taken ≠ bookings: {drift}")
-    print(f"  booking throughput / trivial page throughput = {ratio:.2f} (target ≥ 0.50); booking p95 {p95:.0f} ms "
+    print(f"  booking throughput / trivial page throughput = {ratio:.2f} (target ≥ 0.40); booking p95 {p95:.0f} ms "
           f"(target < 250 ms)")
     return over == 0 and drift == 0
 
@@ -581,6 +585,7 @@ def scenario_2(args, hot, students, cookies) -> bool:
 
     print(f"\nscenario 2: {len(students):,} students race for one online event of {hot.capacity:,} seats, "
           f"{args.hot_clients} clients; load average {_load()}")
+    print(f"  baseline, the ceiling of one row's seats on this machine now: {single_row_commits()}")
     queue = iter([cookies[s.pk] for s in students])
     queue_lock, results, lock = threading.Lock(), [], threading.Lock()
 
@@ -621,11 +626,41 @@ def scenario_2(args, hot, students, cookies) -> bool:
         f"  confirmed {n_confirmed:,} of {hot.capacity:,} seats (seats_taken {hot.seats_taken:,}), waitlisted "
         f"{waitlisted:,}; full {until_full:.1f} s after the first request = {n_confirmed / until_full:,.0f} "
         f"confirmed/s (first to last confirmation: "
-        f"{n_confirmed / max((span['last'] - span['first']).total_seconds(), 1e-9):,.0f}/s)"
+        f"{n_confirmed / max((span['last'] - span['first']).total_seconds(), 1e-9):,.0f}/s; target ≥ 300/s)"
     )
     print(f"  busy answers: {stats.kinds.get('busy', 0):,}; server errors: {stats.kinds.get('error', 0):,}; "
           f"slowest answer {stats.latencies[-1] * 1000:.0f} ms; oversold: {oversold}")
     return oversold == 0 and hot.seats_taken == n_confirmed and stats.kinds.get("error", 0) == 0
+
+
+def single_row_commits(seconds: float = 3.0) -> str:
+    """How many transactions per second can change one row one after another here and now: each holds the row's
+    lock until its commit is flushed to the WAL, so no booking design that counts a hot event's seats in one row goes
+    faster. Measured from one connection, with the commit in the UPDATE's round trip (autocommit) and after it (two
+    round trips, as inside `transaction.atomic()`), on a scratch table dropped afterwards."""
+    from django.db import connections
+
+    connection = connections.create_connection("default")
+    rates = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_hot_row (id int PRIMARY KEY, n bigint NOT NULL)")
+            cursor.execute("INSERT INTO bench_hot_row VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
+            for separate_commit in (False, True):
+                connection.set_autocommit(not separate_commit)
+                done, deadline = 0, time.perf_counter() + seconds / 2
+                while time.perf_counter() < deadline:
+                    cursor.execute("UPDATE bench_hot_row SET n = n + 1 WHERE id = 1")
+                    if separate_commit:
+                        connection.commit()
+                    done += 1
+                rates.append(done / (seconds / 2))
+            connection.set_autocommit(True)
+            cursor.execute("DROP TABLE bench_hot_row")
+    finally:
+        connection.close()
+    return (f"{rates[0]:,.0f} commits/s with the commit in the UPDATE's round trip, {rates[1]:,.0f}/s with a "
+            f"COMMIT after it")
 
 
 def _sample_lock_waits(threads) -> None:
@@ -652,7 +687,7 @@ def _sample_lock_waits(threads) -> None:
 
 def main():
     args = parse_args()
-    setup_django()
+    setup_django(args)
     from django.db import connection
 
     print(f"booking_load.py on {connection.settings_dict['NAME']} at {dt.datetime.now():%Y-%m-%d %H:%M}, "
@@ -663,15 +698,27 @@ def main():
     # The last student of the hot pool books one scenario 1 event here, in process, to count its SQL statements.
     print(queries_per_request(cookies[hot_students[-1].pk], events[0].pk))
     hot_students = hot_students[:-1]
+    empty_broker(args.broker)
     server = start_server(args)
     try:
         ok_1 = scenario_1(args, students, events, cookies)
         ok_2 = scenario_2(args, hot, hot_students, cookies)
     finally:
         stop_server(server)
+        print(f"tasks the requests enqueued for workers: {empty_broker(args.broker):,}")
     print(f"\nload average at the end {_load()} ({os.cpu_count()} cores)")
     print("consistency:", "OK" if ok_1 and ok_2 else "FAILED")
     sys.exit(0 if ok_1 and ok_2 else 1)
+
+
+def empty_broker(url: str) -> int:
+    """Drop the messages waiting on the broker's default queue; returns how many there were."""
+    import redis
+
+    broker = redis.Redis.from_url(url)
+    waiting = broker.llen("celery")
+    broker.flushdb()
+    return waiting
 
 
 def _load() -> str:
