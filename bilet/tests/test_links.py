@@ -104,3 +104,33 @@ def test_a_guardians_home_links_each_child_to_the_childs_bookings(client, world)
     # Another family's child, or a malformed id, is not theirs to read: 404.
     for other in (world.a.other_student.pk, world.b.student.pk, "abc", "99999999999999999999"):
         assert client.get(reverse("venues:my_bookings"), {"student": other}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["curator", "operator"])
+def test_every_link_of_the_national_summary_opens_for_its_reader(client, world, who):
+    """The national summary (issue 13 §2c) — its page, and a build's page with its files — for a curator (their
+    regions, reached from their home page) and for operator staff (every region)."""
+    from reports import services
+    from reports.models import ReportType
+
+    user = world.curator.user if who == "curator" else world.operator
+    client.force_login(user)
+    client.raise_request_exception = False
+    summary = reverse("reports:report_preview", args=["national"])
+    if who == "curator":
+        assert summary in links_of(client.get(reverse("home")).content.decode()).hrefs
+    built, _created = services.report_request(actor=user, report_type=ReportType.NATIONAL, region=None,
+                                              campaign=world.campaign)
+    services.report_build(report_id=built.pk)
+    to_follow = set()
+    for url in (summary, reverse("reports:report_detail", args=[built.pk])):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        to_follow |= {href for href in links_of(page.content.decode()).hrefs if internal(href)}
+    region_links = {href for href in to_follow if "region=" in href}
+    assert any("region=71" in href for href in region_links)
+    assert any("region=67" in href for href in region_links) == (who == "operator")
+    broken = {href: status for href in sorted(to_follow) if (status := client.get(href).status_code) in (404, 500)}
+    assert broken == {}, f"{who}: {broken}"
+    for kind in ("pdf", "xlsx"):
+        assert client.get(reverse("reports:report_download", args=[built.pk, kind])).status_code == 200

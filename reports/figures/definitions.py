@@ -53,7 +53,8 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def as_of(moment: dt.datetime, campaign: Campaign | None = None) -> Window:
     """A window that ends at `moment`: the sources of figures that need no campaign (students, diagnostics,
-    consents) read "now" through it — the home page's figures (dashboards.py) are these same definitions."""
+    consents) read "now" through it — the home page's figures (dashboards/figures_by_region.py) are these same
+    definitions."""
     return Window(campaign, moment, moment)
 
 
@@ -98,7 +99,7 @@ def _students(w: Window) -> QuerySet:
 
 def _diagnosed(w: Window) -> QuerySet:
     # Correlated subqueries probe each student of one region through the (student, stage) unique index; a semi-join
-    # would hash the diagnostics of the whole country for one region (see dashboards.py).
+    # would hash the diagnostics of the whole country for one region (see dashboards/navigator.py).
     done = DiagnosticResult.objects.filter(student=OuterRef("pk"), completed_at__lt=w.end).order_by().values("student")
     return _students(w).annotate(
         stages_done=Subquery(done.annotate(n=Count("*")).values("n"), output_field=IntegerField()),

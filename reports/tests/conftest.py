@@ -19,6 +19,7 @@ from participants.tests.factories import ConsentFactory, NavigatorFactory, Stude
 from regions.models import Appeal, Campaign, CampaignStage, PromotionMeasure, TeamTraining, TrainingNeed
 from regions.tests.factories import CampaignFactory, RegionTargetFactory, UserFactory, nosology
 from reports import services
+from reports.services import builds
 from reports.models import Report, ReportType
 from venues.models import Booking, Event, MediaFile
 from venues.services.media import media_delete
@@ -227,9 +228,11 @@ class FakeRenderer:
         self.calls = []
         self.error = None
 
-    def __call__(self, *, report_type, campaign, region=None, period=None, author="", progress=None):
-        self.calls.append(SimpleNamespace(report_type=report_type, campaign=campaign, region=region, period=period,
-                                          author=author))
+    def __call__(self, *, report_type, campaign, region=None, period=None, regions=None, author="", progress=None):
+        self.calls.append(SimpleNamespace(
+            report_type=report_type, campaign=campaign, region=region, period=period, author=author,
+            regions=None if regions is None else sorted(r.code for r in regions),
+        ))
         if self.error is not None:
             raise self.error
         for stage, percent in (("показатели", 30), ("PDF", 60), ("XLSX", 90)):
@@ -245,7 +248,7 @@ class FakeRenderer:
 @pytest.fixture
 def renderer(monkeypatch):
     fake = FakeRenderer()
-    monkeypatch.setattr(services, "_default_renderer", lambda: fake)
+    monkeypatch.setattr(builds, "_default_renderer", lambda: fake)
     return fake
 
 

@@ -100,6 +100,37 @@ def test_national_files(known):
     assert "below the expected share" in text or "ниже ожидаемой доли" in text
 
 
+def test_a_curators_summary_through_the_form_the_task_and_the_files(client, known,
+                                                                     django_capture_on_commit_callbacks):
+    """Region 71's curator asks for the national summary on the form; the build task (in-process) renders it for their
+    regions only — its figures, its XLSX and its PDF — and a curator of region 67 cannot download it."""
+    from django.urls import reverse
+
+    from regions.tests.factories import CuratorFactory, UserFactory
+    from reports.models import Report
+
+    client.force_login(known.world.curator.user)
+    assert 'value="national"' in client.get(reverse("reports:report_new")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_new"),
+                               {"report_type": "national", "region": "", "campaign": known.campaign.pk})
+    report = Report.objects.get(report_type="national")
+    assert response.url == reverse("reports:report_detail", args=[report.pk])
+    assert report.state == "ready" and report.figures == {"71": CAMPAIGN}
+    xlsx = client.get(reverse("reports:report_download", args=[report.pk, "xlsx"]))
+    header, *rows = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0].iter_rows(
+        values_only=True)
+    assert [row[1] for row in rows] == ["71"]
+    assert {code: rows[0][header.index(code)] for code in SCALAR} == {code: CAMPAIGN[code] for code in SCALAR}
+    pdf = client.get(reverse("reports:report_download", args=[report.pk, "pdf"]))
+    text = _pdf_text(b"".join(pdf.streaming_content))
+    assert "Тульская область" in text and "(71)" in text and "Смоленская" not in text and "(67)" not in text
+
+    client.force_login(CuratorFactory(user=UserFactory(), regions=[known.other_region]).user)
+    for kind in ("pdf", "xlsx"):
+        assert client.get(reverse("reports:report_download", args=[report.pk, kind])).status_code == 404
+
+
 def test_progress_is_reported(known):
     stages = []
     render_report(report_type="monthly", campaign=known.campaign, region=known.region, period=known.period,

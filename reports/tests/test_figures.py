@@ -126,7 +126,7 @@ def test_monitoring_indicators_this_year_and_last(known):
     MonitoringValue.objects.create(indicator=entered, region=known.region, year=2026, value=1)
     MonitoringValue.objects.create(indicator=computed, region=known.region, year=2025, value=Decimal("310"))
     report = monitoring_report(campaign=known.campaign, region=known.region)
-    rows = {row.indicator: row for row in report.regions[0].indicators}
+    rows = {row.name: row for row in report.regions[0].indicators}
     # both years of a computed indicator come from the figures — last year's from the 2025 campaign (s2 attended
     # its event), not from the value entered by hand
     assert (rows["Участники проб"].this_year, rows["Участники проб"].last_year) == (CAMPAIGN["participants"], 1)
