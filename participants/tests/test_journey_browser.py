@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from bilet.tests.admin_import import xlsx_bytes
 from bilet.tests.test_browser import sign_in as sign_in_with_password
-from conftest import PASSWORD as WORLD_PASSWORD
+from bilet.testing.world import PASSWORD as WORLD_PASSWORD
 from participants.consent_texts import install_consent_text
 from participants.diagnostic_bank import install_diagnostic_bank
 from participants.models import Consent, DiagnosticResult, Guardianship, Student

@@ -3,8 +3,10 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from devdata.demo import DEMO_DOMAIN, REGIONS, demo_invitation_paths, seed_demo
+from devdata.demo import demo_invitation_paths, seed_demo
+from devdata.demo_logins import DEMO_DOMAIN
 from devdata.demo_participants import participants_guide
+from devdata.demo_regions import REGIONS
 
 
 class Command(BaseCommand):

@@ -90,7 +90,7 @@ def check_table_upload(file, *, limits: UploadLimits | None = None) -> str:
             gettext("Only .xlsx and .csv files can be imported; «%(name)s» is neither.") % {"name": name},
             code="extension",
         )
-    size = _size(file)
+    size = upload_size(file)
     if size == 0:
         raise ValidationError(gettext("The file is empty."), code="empty")
     if size > limits.max_bytes:
@@ -136,7 +136,8 @@ def csv_encoding(file) -> str | None:
         file.seek(0)
 
 
-def _size(file) -> int:
+def upload_size(file) -> int:
+    """The size of an uploaded (or any seekable) file, in bytes."""
     size = getattr(file, "size", None)
     if size is None:
         file.seek(0, 2)

@@ -1,0 +1,28 @@
+"""The guards every uploaded file passes before anything reads it as what its name claims.
+
+- `tables`: tables for the imports (XLSX and CSV): kind, size, ZIP directory, rows and columns (`TableFileField`,
+  `check_table_upload`, `read_xlsx_table`).
+- `media`: photos and videos of events and regions (issue 15 §5): kind from the content, size, pixels, a damaged image
+  (`check_media_upload`, `check_image`, `image_thumbnail`).
+"""
+
+from .media import (  # noqa: F401
+    MEDIA_ACCEPT,
+    PHOTO,
+    VIDEO,
+    CheckedMedia,
+    MediaLimits,
+    check_image,
+    check_media_upload,
+    image_thumbnail,
+)
+from .tables import (  # noqa: F401
+    ACCEPT,
+    CSV,
+    XLSX,
+    TableFileField,
+    UploadLimits,
+    check_table_upload,
+    csv_encoding,
+    read_xlsx_table,
+)
