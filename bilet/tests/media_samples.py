@@ -22,6 +22,21 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), *, color="red", orientation: i
     return out.getvalue()
 
 
+def phone_photo(fmt: str = "JPEG", size=(1200, 800), orientation: int = 6) -> bytes:
+    """A photo as a phone writes it: the EXIF orientation, the place it was taken (GPS) and the camera's owner, plus a
+    comment."""
+    image = Image.new("RGB", size, "green")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x013B] = "Иванова Мария"  # Artist
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (54.0, 11.0, 30.0), 3: "E", 4: (37.0, 37.0, 10.0)})
+    out = io.BytesIO()
+    extra = {"comment": b"family album"} if fmt == "JPEG" else {}
+    image.save(out, fmt, exif=exif.tobytes(), **extra)
+    return out.getvalue()
+
+
 def noise_png(size=(64, 64)) -> bytes:
     """A PNG that does not compress: random pixels, about 3 bytes a pixel."""
     out = io.BytesIO()

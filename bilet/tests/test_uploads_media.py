@@ -17,6 +17,7 @@ from .media_samples import (
     image_bytes,
     mov_bytes,
     noise_png,
+    phone_photo,
     mp4_bytes,
     truncated_jpeg,
     upload,
@@ -159,3 +160,17 @@ def test_a_cut_photo_is_refused_even_where_weasyprint_lets_pillow_read_cut_image
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
     assert _refusal(upload("cut.jpg", truncated_jpeg())).code == "image_broken"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is put back for WeasyPrint
+
+
+@pytest.mark.parametrize("fmt, name", [("JPEG", "IMG_0001.JPG"), ("PNG", "screen.png"), ("WEBP", "photo.webp")])
+def test_the_photo_kept_is_upright_and_says_nothing_of_where_and_by_whom_it_was_taken(fmt, name):
+    original = phone_photo(fmt)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the sample does carry a place
+
+    checked = check_media_upload(upload(name, original))
+
+    kept = Image.open(io.BytesIO(checked.photo))
+    assert kept.format == fmt and kept.size == (800, 1200) == (checked.width, checked.height)
+    assert not kept.getexif() and "exif" not in kept.info and "comment" not in kept.info
+    assert b"GPS" not in checked.photo and "Иванова".encode() not in checked.photo
+    assert checked.size == len(original)  # what was uploaded, for the messages about its size

@@ -12,8 +12,10 @@
 - each kind has its size limit (MEDIA_PHOTO_MAX_BYTES, MEDIA_VIDEO_MAX_BYTES); an executable, whatever its name,
   is named as such.
 Each refusal is a ValidationError with a Russian sentence for the person who chose the file. A photo that passes
-comes with its thumbnail, made from the decoded image (so the decode is the last check): JPEG, no metadata (a phone's
-photo carries the place it was taken in its EXIF), turned upright by its EXIF orientation.
+comes, from its decoded image (so the decode is the last check), as the file to keep and its thumbnail, both turned
+upright by the EXIF orientation and without metadata: a phone's photo carries the place it was taken (EXIF GPS), the
+camera and its owner, which the portal does not keep for photos of children. The photo keeps its format and colour
+profile.
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ class MediaLimits:
 
 @dataclass(frozen=True)
 class CheckedMedia:
-    """What an upload turned out to be: its kind, type and size, and for a photo its pixels and thumbnail."""
+    """What an upload turned out to be: its kind, type and size, and for a photo its pixels, the photo to keep (without
+    its metadata) and its thumbnail."""
 
     kind: str  # PHOTO or VIDEO
     content_type: str
@@ -84,6 +87,7 @@ class CheckedMedia:
     width: int | None = None
     height: int | None = None
     thumbnail: bytes | None = None
+    photo: bytes | None = None
 
 
 def check_media_upload(file, *, limits: MediaLimits | None = None) -> CheckedMedia:
@@ -108,9 +112,11 @@ def check_media_upload(file, *, limits: MediaLimits | None = None) -> CheckedMed
         )
     if kind == VIDEO:
         return CheckedMedia(VIDEO, content_type, extension, size)
-    width, height = check_image(file, name=name, max_pixels=limits.photo_max_pixels)
-    thumbnail = image_thumbnail(file, name=name, size=limits.thumbnail_size)
-    return CheckedMedia(PHOTO, content_type, extension, size, width, height, thumbnail)
+    check_image(file, name=name, max_pixels=limits.photo_max_pixels)
+    kept = photo_without_metadata(file, name=name, max_pixels=limits.photo_max_pixels)
+    thumbnail = image_thumbnail(io.BytesIO(kept), name=name, size=limits.thumbnail_size)
+    width, height = Image.open(io.BytesIO(kept)).size  # upright
+    return CheckedMedia(PHOTO, content_type, extension, size, width, height, thumbnail, kept)
 
 
 def _kind(head: bytes, name: str) -> tuple[str, str, str]:
@@ -233,6 +239,38 @@ def image_thumbnail(file, *, name: str = "", size: int | None = None, max_pixels
             small = _flat(ImageOps.exif_transpose(image))
         out = io.BytesIO()
         small.save(out, "JPEG", quality=82, optimize=True)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bomb(name, limit) from None
+    except Exception:  # a truncated or corrupted stream fails here, whatever the header said
+        raise _broken(name) from None
+    finally:
+        file.seek(0)
+    return out.getvalue()
+
+
+# How a photo is saved again: the same format, close to its own quality (a JPEG or lossy WebP is encoded once more).
+_SAVE_OPTIONS = {"JPEG": {"quality": 92, "optimize": True}, "PNG": {"optimize": False}, "WEBP": {"quality": 92}}
+
+
+def photo_without_metadata(file, *, name: str = "", max_pixels: int | None = None) -> bytes:
+    """The photo in its own format, upright, with its colour profile and no other metadata (EXIF, XMP, comments,
+    text chunks: Pillow writes only what it is given). A damaged image is a ValidationError."""
+    name = name or getattr(file, "name", None) or gettext("the file")
+    limit = _limit(max_pixels)
+    file.seek(0)
+    try:
+        with _strict_decoding(), Image.open(file, formats=IMAGE_FORMATS) as image:
+            if image.width * image.height > limit:
+                raise _bomb(name, limit)
+            fmt, profile = image.format, image.info.get("icc_profile")
+            upright = ImageOps.exif_transpose(image)  # a decoded copy, whatever the orientation
+        if fmt == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.info = {}  # Pillow carries some of it (a JPEG's comment) into what it saves
+        out = io.BytesIO()
+        upright.save(out, fmt, **_SAVE_OPTIONS[fmt], **({"icc_profile": profile} if profile else {}))
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

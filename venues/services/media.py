@@ -98,11 +98,14 @@ def _store(checked, *, actor, region_id, campaign, event, caption) -> list[Media
                 media = MediaFile(
                     region_id=region_id, campaign=campaign, event=event, kind=info.kind,
                     original_name=(getattr(upload, "name", "") or f"file.{info.extension}")[:255],
-                    content_type=info.content_type, size=info.size, width=info.width, height=info.height,
+                    content_type=info.content_type, size=len(info.photo) if info.photo else info.size,
+                    width=info.width, height=info.height,
                     caption=caption, uploaded_by=actor,
                 )
                 upload.seek(0)
-                media.file.save(f"upload.{info.extension}", upload, save=False)
+                # A photo is kept as the guard saved it again, without the place and camera it was taken with.
+                media.file.save(f"upload.{info.extension}", ContentFile(info.photo) if info.photo else upload,
+                                save=False)
                 stored.append(media.file.name)
                 if info.thumbnail:
                     media.thumbnail.save("thumbnail.jpg", ContentFile(info.thumbnail), save=False)

@@ -177,3 +177,15 @@ def test_a_private_file_has_no_public_address(world):
     media = MediaFileFactory(event=world.a.event)
     with pytest.raises(ValueError):
         media.file.url  # noqa: B018 — a template that tried would fail here
+
+
+def test_a_stored_photo_is_the_guards_copy_without_its_metadata(world):
+    from bilet.tests.media_samples import phone_photo
+
+    (media,) = media_upload(actor=world.a.venue_staff.user, event=world.a.event,
+                            files=[upload("IMG_0001.JPG", phone_photo())])
+
+    with media.file.open("rb") as stored:
+        content = stored.read()
+    assert b"GPS" not in content and "Иванова".encode() not in content
+    assert (media.width, media.height, media.size) == (800, 1200, len(content))
