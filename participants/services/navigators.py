@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from bilet.celery import send_task
+
 from ..models import Navigator, NavigatorInvitation
 from .invitations import invitation_answer, invitation_link_issue, invitations_replace_pending, invited_address_verify
 
@@ -23,7 +25,6 @@ class InvitationError(Exception):
 
 def _enqueue_email(*, invitation: NavigatorInvitation, token: str, accept_url: str) -> None:
     # By name: a service never imports a task. The link is built here; the raw secret lives only in the email.
-    from celery import current_app
 
     user = invitation.user
     schools = ", ".join(
@@ -35,7 +36,7 @@ def _enqueue_email(*, invitation: NavigatorInvitation, token: str, accept_url: s
         "schools": schools,
         "expires": date_format(timezone.localtime(invitation.expires_at), "j E Y, H:i"),
     }
-    transaction.on_commit(partial(current_app.tasks[INVITATION_EMAIL_TASK].delay, recipient=user.email, context=context))
+    transaction.on_commit(partial(send_task, INVITATION_EMAIL_TASK, recipient=user.email, context=context))
 
 
 def navigator_invite(*, actor, user, accept_url: str) -> NavigatorInvitation:
