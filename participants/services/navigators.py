@@ -25,7 +25,6 @@ class InvitationError(Exception):
 
 def _enqueue_email(*, invitation: NavigatorInvitation, token: str, accept_url: str) -> None:
     # By name: a service never imports a task. The link is built here; the raw secret lives only in the email.
-
     user = invitation.user
     schools = ", ".join(
         Navigator.objects.filter(user=user).order_by("school__short_name").values_list("school__short_name", flat=True)
