@@ -14,20 +14,15 @@ not stop it. So a file is judged by what it is, cheaply, before openpyxl or tabl
 Each refusal is a Russian sentence for the person who chose the file, raised as a ValidationError.
 
 Use: `TableFileField` in a form (the admin's import form uses it), or `check_table_upload(file)` in code; then read
-an XLSX with `read_xlsx_table` (a header and rows) or `read_xlsx_rows` (a document-like sheet: title rows, merged
-cells), which hold openpyxl to the same limits for sheets crafted past the scan.
+an XLSX with `bilet.uploads.workbooks`, which holds openpyxl to the same limits for sheets crafted past the scan.
 """
 
 import codecs
-import io
 import re
 import zipfile
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import openpyxl
-import tablib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,9 +31,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import column_index_from_string
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 XLSX, CSV = "xlsx", "csv"
 ACCEPT = ".xlsx,.csv"
@@ -95,7 +87,7 @@ def check_table_upload(file, *, limits: UploadLimits | None = None) -> str:
             gettext("Only .xlsx and .csv files can be imported; «%(name)s» is neither.") % {"name": name},
             code="extension",
         )
-    size = _size(file)
+    size = upload_size(file)
     if size == 0:
         raise ValidationError(gettext("The file is empty."), code="empty")
     if size > limits.max_bytes:
@@ -141,7 +133,8 @@ def csv_encoding(file) -> str | None:
         file.seek(0)
 
 
-def _size(file) -> int:
+def upload_size(file) -> int:
+    """The size of an uploaded (or any seekable) file, in bytes."""
     size = getattr(file, "size", None)
     if size is None:
         file.seek(0, 2)
@@ -162,7 +155,7 @@ def _check_workbook(file, limits: UploadLimits) -> int:
         parts = archive.infolist()
         _check_directory(parts, limits)
         rows, columns = _scan_parts(archive, parts, limits)
-    _check_rows(rows - 1, limits)
+    check_rows(rows - 1, limits)
     if columns > limits.max_columns:
         raise ValidationError(
             gettext("Columns in the sheet: %(columns)s; at most %(limit)s can be imported.")
@@ -268,7 +261,7 @@ def _check_csv(file, limits: UploadLimits) -> int:
             ),
             code="kind",
         )
-    _check_rows(lines - 1, limits)
+    check_rows(lines - 1, limits)
     return max(lines - 1, 0)
 
 
@@ -301,7 +294,7 @@ def _scan_csv(file) -> tuple[str | None, int]:
     return ("cp1251" if is_cp1251 else None), lines
 
 
-def _check_rows(rows: int, limits: UploadLimits) -> None:
+def check_rows(rows: int, limits: UploadLimits) -> None:
     if rows > limits.max_rows:
         raise ValidationError(
             ngettext(
@@ -312,91 +305,6 @@ def _check_rows(rows: int, limits: UploadLimits) -> None:
             % {"limit": number_format(limits.max_rows, force_grouping=True)},
             code="too_many_rows",
         )
-
-
-def read_xlsx_table(content: bytes, *, limits: UploadLimits | None = None) -> tablib.Dataset:
-    """The active sheet of a workbook that passed `check_table_upload`, as a tablib Dataset (the header first), read
-    with openpyxl in read-only mode but never beyond the limits, whatever the sheet's XML claims.
-
-    The guard's scan reads rows and widths as Excel, LibreOffice and openpyxl write them; a sheet crafted past it
-    (row numbers or cell references in unusual XML spellings) still yields at most UPLOAD_MAX_ROWS + 1 rows of at
-    most UPLOAD_MAX_COLUMNS cells here, and too many rows are refused like the guard refuses them."""
-    limits = limits or UploadLimits.from_settings()
-    with _active_sheet(content) as sheet:
-        rows = _sheet_rows(sheet, limits)
-        header = list(next(rows, ()))
-        while header and header[-1] is None:
-            header.pop()
-        dataset = tablib.Dataset(headers=header)
-        ignore_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
-        for row in rows:
-            values = row[: len(header)]
-            if not (ignore_blank and all(value is None for value in values)):
-                dataset.append(values)
-    _check_rows(len(dataset), limits)
-    return dataset
-
-
-def read_xlsx_rows(content: bytes, *, limits: UploadLimits | None = None) -> list[list]:
-    """Every row of the active sheet of a workbook that passed `check_table_upload` (title rows above a header
-    included), within the same limits as `read_xlsx_table`, with merged cells as a reader of the sheet sees them: a
-    value merged down several rows (one «Региональный оператор» beside three items) stands in each of those rows; a
-    value merged across columns (a section's heading over the whole row) stays in its first cell. Trailing empty
-    cells are dropped."""
-    limits = limits or UploadLimits.from_settings()
-    with _active_sheet(content) as sheet:
-        rows = [list(row) for row in _sheet_rows(sheet, limits)]
-        _check_rows(len(rows) - 1, limits)
-        merged = _merged_ranges(sheet, limit=limits.max_rows + 1)
-    for first_column, first_row, _last_column, last_row in merged:
-        if first_row > len(rows):
-            continue
-        top = rows[first_row - 1]
-        value = top[first_column - 1] if first_column <= len(top) else None
-        for row in rows[first_row:last_row]:
-            if first_column <= len(row):
-                row[first_column - 1] = value
-    for row in rows:
-        while row and row[-1] in (None, ""):
-            row.pop()
-    return rows
-
-
-@contextmanager
-def _active_sheet(content: bytes):
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = book.active
-        sheet.reset_dimensions()  # the declared «A1:XFD…» would pad every row
-        yield sheet
-    finally:
-        book.close()
-
-
-def _sheet_rows(sheet, limits: UploadLimits):
-    return sheet.iter_rows(max_row=limits.max_rows + 2, max_col=limits.max_columns, values_only=True)
-
-
-_MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
-
-
-def _merged_ranges(sheet, *, limit: int) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a read-only sheet as (first column, first row, last column, last row), at most `limit`.
-
-    openpyxl's read-only sheets skip <mergeCells>, which follows the rows in the sheet's XML; the part is streamed
-    again for it alone, through the read-only sheet's own opener (`_get_source`, openpyxl 3.1 as pinned)."""
-    ranges = []
-    with sheet._get_source() as source:
-        for _event, element in iterparse(source):
-            if element.tag == _MERGE_CELL:
-                try:
-                    bounds = range_boundaries(element.get("ref") or "")
-                except (TypeError, ValueError):
-                    bounds = (None,)
-                if None not in bounds and len(ranges) < limit:
-                    ranges.append(bounds)
-            element.clear()
-    return ranges
 
 
 class TableFileField(forms.FileField):

@@ -1,0 +1,29 @@
+"""The guards every uploaded file passes before anything reads it as what its name claims.
+
+- `tables`: tables for the imports (XLSX and CSV): kind, size, ZIP directory, rows and columns (`TableFileField`,
+  `check_table_upload`);
+- `workbooks`: reading a checked workbook within the same limits (`read_xlsx_table`, `read_xlsx_rows`).
+- `media`: photos and videos of events and regions (issue 15 §5): kind from the content, size, pixels, a damaged image
+  (`check_media_upload`, `check_image`, `image_thumbnail`).
+"""
+
+from .media import (  # noqa: F401
+    MEDIA_ACCEPT,
+    PHOTO,
+    VIDEO,
+    CheckedMedia,
+    MediaLimits,
+    check_image,
+    check_media_upload,
+    image_thumbnail,
+)
+from .tables import (  # noqa: F401
+    ACCEPT,
+    CSV,
+    XLSX,
+    TableFileField,
+    UploadLimits,
+    check_table_upload,
+    csv_encoding,
+)
+from .workbooks import read_xlsx_rows, read_xlsx_table  # noqa: F401
