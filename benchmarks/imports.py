@@ -72,10 +72,10 @@ def setup_region():
 def write_workbook(path: Path, rows: int, municipality) -> None:
     from openpyxl import Workbook
 
-    from participants.services.imports import _school_year_start, template_spec
+    from participants.services.imports import school_year_start, template_spec
 
     header = template_spec("students", school=None).header
-    start = _school_year_start(dt.date.today())
+    start = school_year_start(dt.date.today())
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(header)
