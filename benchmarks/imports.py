@@ -72,9 +72,9 @@ def setup_region():
 def write_workbook(path: Path, rows: int, municipality) -> None:
     from openpyxl import Workbook
 
-    from participants.services.imports import school_year_start, template_spec
+    from participants.services.imports import school_year_start, student_template
 
-    header = template_spec("students", school=None).header
+    header = student_template(school=None).header
     start = school_year_start(dt.date.today())
     book = Workbook(write_only=True)
     sheet = book.create_sheet()

@@ -509,13 +509,14 @@ class NavigatorInvitation(models.Model):
 
 
 class ImportJob(models.Model):
-    """One uploaded table of students or navigators: checked (preview), then imported once the user confirms.
+    """One uploaded table of students, navigators or venues: checked (preview), then imported once the user confirms.
 
     The file stays in the default storage so that a Celery worker on another machine reads the same bytes."""
 
     class Kind(models.TextChoices):
         STUDENTS = "students", _("students")
         NAVIGATORS = "navigators", _("navigators")
+        VENUES = "venues", _("venues")
 
     class State(models.TextChoices):
         CHECKING = "checking", _("checking the file")

@@ -17,7 +17,6 @@ from bilet.uploads import CSV
 
 from ..models import ImportJob
 from . import imports
-from .navigators import navigator_invitations_send
 
 # The page lists this many rows with errors; the count says how many there are in all.
 ERRORS_SHOWN = 500
@@ -70,7 +69,7 @@ def _check(job: ImportJob, *, share: int) -> imports.CheckResult | None:
         if job.total_rows != len(rows):
             job.total_rows = len(rows)
             job.save(update_fields=["total_rows"])
-        return imports.CHECKS[job.kind](
+        return imports.import_kind(job.kind).check(
             actor=job.created_by, header=header, rows=rows, progress=_progress(job, share=share)
         )
     except imports.ImportError_ as error:
@@ -135,11 +134,8 @@ def import_job_run(*, job_id: int, invitation_url: str = "") -> ImportJob:
         _record_errors(job, result)
         return job
     with transaction.atomic():
-        if job.kind == ImportJob.Kind.STUDENTS:
-            created = len(imports.students_create(actor=job.created_by, records=result.records))
-        else:
-            invite = imports.navigators_create(actor=job.created_by, records=result.records)
-            created = len(result.records)
-            navigator_invitations_send(actor=job.created_by, user_ids=invite, accept_url=invitation_url)
+        created = imports.import_kind(job.kind).create(
+            actor=job.created_by, records=result.records, invitation_url=invitation_url
+        )
         _finish(job, State.DONE, processed_rows=result.total, created_count=created)
     return job

@@ -134,6 +134,14 @@ def test_every_row_error_is_listed_in_russian_and_nothing_is_saved(navigator_cli
 
 
 @pytest.mark.django_db
+def test_text_longer_than_its_field_is_a_row_error_not_a_failed_import(navigator_client, world):
+    row = student_row(world.a, "Длинная")
+    row[8] = "АБВГД"  # a class letter holds at most 4 characters
+    errors = errors_of(job_of(upload(navigator_client, "students", xlsx_bytes([STUDENT_HEADER, row]))))
+    assert errors == {2: ["«Литера»: в тексте 5 знаков, а помещается не больше 4."]}
+
+
+@pytest.mark.django_db
 def test_one_bad_row_saves_nothing_even_when_the_database_changed_after_the_preview(navigator_client, world):
     a = world.a
     rows = [STUDENT_HEADER, student_row(a, "Первая"), student_row(a, "Вторая")]

@@ -1,12 +1,13 @@
 """What every import's check shares: the file's columns found by the resource's Russian names, a cell read by the
-resource's widget into «Column: message», the result of a check (every row's errors, or the records to create), and
-the accounts of the rows' emails."""
+resource's widget into «Column: message», the pass over the rows in chunks (each chunk's database lookups in one
+query per kind of lookup), a key seen twice in the file, text too long for its field, the result of a check (every
+row's errors, or the records to create), and the accounts of the rows' emails."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from bilet.resources import cell_text
 
@@ -86,6 +87,76 @@ class Columns:
 
     def message(self, name: str, text: str) -> str:
         return gettext("«%(column)s»: %(message)s") % {"column": self.fields[name].column_name, "message": text}
+
+
+@dataclass
+class Row:
+    """A row being checked: its number as the spreadsheet shows it, the cleaned record, and its errors so far."""
+
+    number: int
+    record: dict
+    errors: list[str]
+
+
+def check_rows(
+    rows: list[tuple],
+    *,
+    read: Callable[[tuple, int, list[str]], dict],
+    against_database: Callable[[list[Row]], None],
+    progress: ProgressCallback | None = None,
+) -> CheckResult:
+    """Every row read (`read(row, number, errors)` → the record), then each chunk checked against the database
+    (`against_database(chunk)`, which adds to the rows' errors): every row's errors, or the records when none has."""
+    result = CheckResult(total=len(rows))
+    for start, chunk in chunks(rows):
+        checked = []
+        for offset, row in enumerate(chunk):
+            number = start + offset + 2
+            errors: list[str] = []
+            checked.append(Row(number, read(row, number, errors), errors))
+        against_database(checked)
+        for row in checked:
+            if row.errors:
+                result.errors.append(RowError(row.number, row.errors))
+            elif not result.errors:
+                result.records.append(row.record)
+        if progress:
+            progress(start + len(chunk))
+    if result.errors:
+        result.records = []
+    return result
+
+
+class FirstRows:
+    """The row where each key (a person, an email, a venue's INN) first stood in the file."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def earlier(self, key, number: int) -> int | None:
+        """The earlier row with this key, or None when `number` is its first (then it is remembered)."""
+        first = self.rows.setdefault(key, number)
+        return None if first == number else first
+
+
+def check_email_once(columns: Columns, name: str, email: str, emails: FirstRows, number: int, errors: list[str]):
+    """An email stands in one row of a file only: it becomes one account."""
+    earlier = emails.earlier(email, number) if email else None
+    if earlier:
+        errors.append(columns.message(name, gettext("the email «%(email)s» is already in row %(row)s.")
+                                      % {"email": email, "row": earlier}))
+
+
+def check_lengths(columns: Columns, record: dict, model, names: tuple[str, ...], errors: list[str]) -> None:
+    """Text longer than its model field holds: the database would refuse the whole import, so the row says it."""
+    for name in names:
+        limit = model._meta.get_field(name).max_length
+        if limit and record.get(name) and len(record[name]) > limit:
+            errors.append(columns.message(name, ngettext(
+                "the text is %(length)s character long; at most %(limit)s fit.",
+                "the text is %(length)s characters long; at most %(limit)s fit.",
+                len(record[name]),
+            ) % {"length": len(record[name]), "limit": limit}))
 
 
 def required(columns: Columns, row: tuple, names: tuple[str, ...], errors: list[str]) -> None:

@@ -1,6 +1,6 @@
 """The import of a region's navigators (issue 14 §2–3, the Smolensk «Приложение 3» shape): every row checked — the
 email, the school in the coordinator's region, the same email twice in the file, a navigator of that school
-already —, then the navigators and their accounts created; the new accounts are invited by the caller."""
+already —, then the navigators and their accounts created, and each new account invited."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,7 +11,20 @@ from regions.models import School
 
 from ...models import Navigator
 from ...resources import NavigatorResource
-from .checking import CheckResult, Columns, ImportError_, ProgressCallback, RowError, new_users, required
+from ..navigators import navigator_invitations_send
+from .checking import (
+    CheckResult,
+    Columns,
+    FirstRows,
+    ImportError_,
+    ProgressCallback,
+    Row,
+    check_email_once,
+    check_lengths,
+    check_rows,
+    new_users,
+    required,
+)
 from .scope import Schools, Scope, school_of_row
 from .templates import TemplateSpec, example_place
 
@@ -29,12 +42,9 @@ def check_navigators(
     if scope.is_empty:
         raise ImportError_(gettext("You may not import navigators."))
     schools = Schools({columns.text(row, "region_code") for row in rows})
-    result = CheckResult(total=len(rows))
-    seen_emails: dict[str, int] = {}
-    cleaned = []
-    for index, row in enumerate(rows):
-        number = index + 2
-        errors: list[str] = []
+    emails = FirstRows()
+
+    def read(row: tuple, number: int, errors: list[str]) -> dict:
         required(columns, row, NAVIGATOR_REQUIRED, errors)
         record = {
             "email": "",
@@ -45,39 +55,31 @@ def check_navigators(
             "position": columns.text(row, "position"),
             "training_completed_on": columns.clean(row, "training_completed_on", errors),
         }
+        check_lengths(columns, record, get_user_model(), ("last_name", "first_name", "middle_name", "phone"), errors)
+        check_lengths(columns, record, Navigator, ("position",), errors)
         # The admin's resource reads this cell as an existing account; a list of new navigators names addresses.
         try:
             record["email"] = EmailWidget().clean(columns.raw(row, "user"))
         except ValueError as error:
             errors.append(columns.message("user", str(error)))
         record["school"] = school_of_row(columns, row, schools, scope, errors) if columns.text(row, "school") else None
-        email = record.get("email") or ""
-        if email:
-            if email in seen_emails:
-                errors.append(columns.message("user", gettext("the email «%(email)s» is already in row %(row)s.")
-                                              % {"email": email, "row": seen_emails[email]}))
-            else:
-                seen_emails[email] = number
-        cleaned.append((number, record, errors))
-    # An account that exists is linked (a teacher may already be a parent); a navigator of that school twice is not.
-    emails = {r["email"] for _n, r, _e in cleaned if r.get("email")}
-    already = set(
-        Navigator.objects.filter(user__email__in=emails).values_list("user__email", "school_id")
-    ) if emails else set()
-    for number, record, errors in cleaned:
-        if record.get("email") and record["school"] and (record["email"], record["school"].id) in already:
-            errors.append(columns.message("user", gettext(
-                "«%(email)s» is already a navigator of «%(school)s»."
-            ) % {"email": record["email"], "school": record["school"].short_name}))
-        if errors:
-            result.errors.append(RowError(number, errors))
-        else:
-            result.records.append(record)
-    if progress:
-        progress(len(rows))
-    if result.errors:
-        result.records = []
-    return result
+        check_email_once(columns, "user", record["email"], emails, number, errors)
+        return record
+
+    def against_database(chunk: list[Row]) -> None:
+        # An account that exists is linked (a teacher may already be a parent); a navigator of that school twice is not.
+        emails_here = {row.record["email"] for row in chunk if row.record["email"]}
+        already = set(
+            Navigator.objects.filter(user__email__in=emails_here).values_list("user__email", "school_id")
+        ) if emails_here else set()
+        for row in chunk:
+            record = row.record
+            if record["email"] and record["school"] and (record["email"], record["school"].id) in already:
+                row.errors.append(columns.message("user", gettext(
+                    "«%(email)s» is already a navigator of «%(school)s»."
+                ) % {"email": record["email"], "school": record["school"].short_name}))
+
+    return check_rows(rows, read=read, against_database=against_database, progress=progress)
 
 
 @transaction.atomic
@@ -111,3 +113,10 @@ def navigator_template(*, school: School | None) -> TemplateSpec:
     example = ["petrova@school.example", "Петрова", "Ольга", "Ивановна", "+7 900 000-00-00", code, municipality,
                short_name, "учитель технологии", ""]
     return TemplateSpec(header, example)
+
+
+def navigators_import(*, actor, records: list[dict], invitation_url: str) -> int:
+    """The write of a navigators' import job: the navigators, then an invitation to each new account."""
+    invite = navigators_create(actor=actor, records=records)
+    navigator_invitations_send(actor=actor, user_ids=invite, accept_url=invitation_url)
+    return len(records)

@@ -1,12 +1,13 @@
-"""Whom an importer may create records for (every region, whole regions, or schools), and the schools a file names,
-found in one query by (region code, municipality, short name)."""
+"""Whom an importer may create records for (every region, whole regions, or schools), and the places a file names:
+regions by code, municipalities by region and name, schools by (region code, municipality, short name), each kind
+found in one query for the whole file."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
 from bilet.roles import get_roles
-from regions.models import School
+from regions.models import Municipality, Region, School
 from regions.resources import SchoolWidget
 
 from ...models import Navigator
@@ -25,7 +26,8 @@ class Scope:
     @classmethod
     def of(cls, user, *, kind: str) -> "Scope":
         roles = get_roles(user)
-        # Navigators import students of their schools; navigator lists are the coordinators' (a region at a time).
+        # Navigators import students of their schools; navigator and venue lists are the coordinators' (a region at a
+        # time).
         school_ids = roles.navigator_school_ids if kind == "students" else frozenset()
         navigators = {n.school_id: n for n in Navigator.objects.filter(user=user, school_id__in=school_ids)}
         return cls(
@@ -36,6 +38,14 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         return not (self.everywhere or self.region_ids or self.school_ids)
+
+    def region_refusal(self, region: "RegionKey") -> str | None:
+        """Why a record of this region may not be imported by this user (for records without a school)."""
+        if self.everywhere or region.id in self.region_ids:
+            return None
+        return gettext("«%(region)s» is another region: you may import for your region only.") % {
+            "region": region.name,
+        }
 
     def refusal(self, school: "SchoolKey") -> str | None:
         if self.everywhere or school.region_id in self.region_ids or school.id in self.school_ids:
@@ -59,6 +69,40 @@ class Scope:
         return None
 
 
+def _spellings(codes: set[str]) -> set[str]:
+    """Region codes as a file may write them: Excel drops the leading zero of «05»."""
+    return {c.zfill(2) for c in codes if c} | {c for c in codes if c}
+
+
+@dataclass(frozen=True)
+class RegionKey:
+    id: int
+    code: str
+    name: str
+
+
+class Regions:
+    """The regions a file names by code and their municipalities by name: two queries for the whole file."""
+
+    def __init__(self, codes: set[str]):
+        self.by_code = {
+            code.zfill(2): RegionKey(pk, code, name)
+            for pk, code, name in Region.objects.filter(code__in=_spellings(codes)).values_list("id", "code", "name")
+        }
+        self.municipalities = {
+            (region_id, name.lower()): pk
+            for pk, region_id, name in Municipality.objects.filter(
+                region_id__in=[r.id for r in self.by_code.values()]
+            ).values_list("id", "region_id", "name")
+        }
+
+    def find(self, code: str) -> RegionKey | None:
+        return self.by_code.get(code.zfill(2))
+
+    def municipality_id(self, region: RegionKey, name: str) -> int | None:
+        return self.municipalities.get((region.id, name.lower()))
+
+
 @dataclass(frozen=True)
 class SchoolKey:
     id: int
@@ -72,7 +116,7 @@ class Schools:
     """The schools of the regions a file names, in one query, by (region code, municipality, short name)."""
 
     def __init__(self, codes: set[str]):
-        codes = {c.zfill(2) for c in codes if c} | {c for c in codes if c}
+        codes = _spellings(codes)
         self.by_key: dict[tuple, SchoolKey] = {}
         self.by_id: dict[int, SchoolKey] = {}
         rows = School.objects.filter(region__code__in=codes).values_list(

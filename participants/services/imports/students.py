@@ -18,9 +18,13 @@ from ...resources import StudentResource
 from .checking import (
     CheckResult,
     Columns,
+    FirstRows,
     ImportError_,
     ProgressCallback,
-    RowError,
+    Row,
+    check_email_once,
+    check_lengths,
+    check_rows,
     chunks,
     existing_emails,
     new_users,
@@ -91,98 +95,74 @@ def check_students(
     schools = Schools({columns.text(row, "region_code") for row in rows})
     nosologies = _nosologies()
     today = timezone.localdate()
-    result = CheckResult(total=len(rows))
-    seen_people: dict[tuple, int] = {}
-    seen_emails: dict[str, int] = {}
-    for start, chunk in chunks(rows):
-        cleaned = []
-        for offset, row in enumerate(chunk):
-            number = start + offset + 2
-            errors: list[str] = []
-            required(columns, row, ("last_name", "first_name"), errors)
-            record = {
-                "last_name": columns.text(row, "last_name"),
-                "first_name": columns.text(row, "first_name"),
-                "middle_name": columns.text(row, "middle_name"),
-                "class_letter": columns.text(row, "class_letter").upper(),
-                "birth_date": columns.clean(row, "birth_date", errors),
-                "grade": columns.clean(row, "grade", errors),
-                "email": columns.clean(row, "email", errors) if "email" in columns.index else "",
-                "nosology_id": None,
-            }
-            if "email" in columns.index and record["email"] is None:
-                record["email"] = ""
-            if record["birth_date"] is None and columns.text(row, "birth_date") == "":
-                errors.append(columns.message("birth_date", gettext("the cell is empty; it is required.")))
-            nosology = columns.text(row, "nosology")
-            if nosology:
-                record["nosology_id"] = nosologies.get(nosology.lower())
-                if record["nosology_id"] is None:
-                    errors.append(columns.message("nosology", resource.fields["nosology"].widget.not_found(nosology, {})))
-            school = school_of_row(columns, row, schools, scope, errors)
-            record["school"] = school
-            if record["birth_date"] and record["grade"]:
-                problem = _birth_date_problem(record["birth_date"], record["grade"], today)
-                if problem:
-                    errors.append(columns.message("birth_date", problem))
-            if school and record["birth_date"] and record["last_name"]:
-                key = _person_key(record["last_name"], record["first_name"], record["middle_name"],
-                                  record["birth_date"], school.id)
-                if key in seen_people:
-                    errors.append(gettext(
-                        "the same student (full name, birth date and school) is already in row %(row)s."
-                    ) % {"row": seen_people[key]})
-                else:
-                    seen_people[key] = number
-                    record["key"] = key
-            if record["email"]:
-                if record["email"] in seen_emails:
-                    errors.append(columns.message("email", gettext("the email «%(email)s» is already in row %(row)s.")
-                                                  % {"email": record["email"], "row": seen_emails[record["email"]]}))
-                else:
-                    seen_emails[record["email"]] = number
-            cleaned.append((number, record, errors))
-        _check_existing_students(cleaned, columns)
-        for number, record, errors in cleaned:
-            if errors:
-                result.errors.append(RowError(number, errors))
-            elif not result.errors:
-                result.records.append(record)
-        if progress:
-            progress(start + len(chunk))
-    if result.errors:
-        result.records = []
-    return result
+    people, emails = FirstRows(), FirstRows()
 
-
-def _check_existing_students(cleaned: list, columns: Columns) -> None:
-    """Students already registered and accounts already taken: one query each for the whole chunk."""
-    keyed = [(number, record, errors) for number, record, errors in cleaned if "key" in record]
-    if keyed:
-        existing = set()
-        found = Student.objects.filter(
-            school_id__in={r["school"].id for _n, r, _e in keyed},
-            birth_date__in={r["birth_date"] for _n, r, _e in keyed},
-            last_name__in={v for _n, r, _e in keyed for v in (r["last_name"], r["last_name"].capitalize())},
-        ).values_list("last_name", "first_name", "middle_name", "birth_date", "school_id")
-        for last, first, middle, birth, school_id in found:
-            existing.add(_person_key(last, first, middle, birth, school_id))
-        for _number, record, errors in keyed:
-            if record["key"] in existing:
+    def read(row: tuple, number: int, errors: list[str]) -> dict:
+        required(columns, row, ("last_name", "first_name"), errors)
+        record = {
+            "last_name": columns.text(row, "last_name"),
+            "first_name": columns.text(row, "first_name"),
+            "middle_name": columns.text(row, "middle_name"),
+            "class_letter": columns.text(row, "class_letter").upper(),
+            "birth_date": columns.clean(row, "birth_date", errors),
+            "grade": columns.clean(row, "grade", errors),
+            "email": (columns.clean(row, "email", errors) or "") if "email" in columns.index else "",
+            "nosology_id": None,
+        }
+        check_lengths(columns, record, Student, ("last_name", "first_name", "middle_name", "class_letter"), errors)
+        if record["birth_date"] is None and columns.text(row, "birth_date") == "":
+            errors.append(columns.message("birth_date", gettext("the cell is empty; it is required.")))
+        nosology = columns.text(row, "nosology")
+        if nosology:
+            record["nosology_id"] = nosologies.get(nosology.lower())
+            if record["nosology_id"] is None:
+                errors.append(columns.message("nosology", resource.fields["nosology"].widget.not_found(nosology, {})))
+        school = record["school"] = school_of_row(columns, row, schools, scope, errors)
+        if record["birth_date"] and record["grade"]:
+            problem = _birth_date_problem(record["birth_date"], record["grade"], today)
+            if problem:
+                errors.append(columns.message("birth_date", problem))
+        if school and record["birth_date"] and record["last_name"]:
+            key = _person_key(record["last_name"], record["first_name"], record["middle_name"],
+                              record["birth_date"], school.id)
+            earlier = people.earlier(key, number)
+            if earlier:
                 errors.append(gettext(
-                    "«%(name)s», born %(date)s, is already registered at «%(school)s»."
-                ) % {
-                    "name": " ".join(p for p in (record["last_name"], record["first_name"], record["middle_name"]) if p),
-                    "date": record["birth_date"].strftime("%d.%m.%Y"), "school": record["school"].short_name,
-                })
-    _check_existing_emails(cleaned, columns)
+                    "the same student (full name, birth date and school) is already in row %(row)s."
+                ) % {"row": earlier})
+            else:
+                record["key"] = key
+        check_email_once(columns, "email", record["email"], emails, number, errors)
+        return record
+
+    return check_rows(
+        rows, read=read, against_database=lambda chunk: _check_existing_students(chunk, columns), progress=progress
+    )
 
 
-def _check_existing_emails(cleaned: list, columns: Columns) -> None:
-    taken = existing_emails({r["email"] for _n, r, _e in cleaned if r.get("email")})
-    for _number, record, errors in cleaned:
-        if record.get("email") and record["email"] in taken:
-            errors.append(columns.message(
+def _check_existing_students(chunk: list[Row], columns: Columns) -> None:
+    """Students already registered and accounts already taken: one query each for the whole chunk."""
+    keyed = [row.record for row in chunk if "key" in row.record]
+    existing = set()
+    if keyed:
+        found = Student.objects.filter(
+            school_id__in={r["school"].id for r in keyed},
+            birth_date__in={r["birth_date"] for r in keyed},
+            last_name__in={v for r in keyed for v in (r["last_name"], r["last_name"].capitalize())},
+        ).values_list("last_name", "first_name", "middle_name", "birth_date", "school_id")
+        existing = {_person_key(*values) for values in found}
+    taken = existing_emails({row.record["email"] for row in chunk if row.record["email"]})
+    for row in chunk:
+        record = row.record
+        if record.get("key") in existing:
+            row.errors.append(gettext(
+                "«%(name)s», born %(date)s, is already registered at «%(school)s»."
+            ) % {
+                "name": " ".join(p for p in (record["last_name"], record["first_name"], record["middle_name"]) if p),
+                "date": record["birth_date"].strftime("%d.%m.%Y"), "school": record["school"].short_name,
+            })
+        if record["email"] in taken:
+            row.errors.append(columns.message(
                 "email", gettext("an account with the email «%(email)s» already exists.") % {"email": record["email"]}
             ))
 
@@ -237,3 +217,8 @@ def student_register(*, actor, school: School, data: dict) -> Student:
     if result.errors:
         raise StudentImportRefused(result.errors[0].messages)
     return students_create(actor=actor, records=result.records)[0]
+
+
+def students_import(*, actor, records: list[dict], invitation_url: str = "") -> int:
+    """The write of a students' import job (students get no invitation: their parents do, on registration)."""
+    return len(students_create(actor=actor, records=records))
