@@ -236,7 +236,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Uploaded tables (bilet/uploads.py: every import passes this guard before a parser reads the file) -------------
+# --- Uploaded tables (bilet/uploads/: every import passes this guard before a parser reads the file) -------------
 # A region's 100,000 students fit; an XLSX part that inflates more than 100 times is a ZIP bomb, not a table
 # (real workbooks compress 5–20 times).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -71,7 +71,7 @@ def _refusal(name: str, content: bytes) -> ValidationError:
 
 @pytest.fixture
 def no_parser(monkeypatch):
-    """Fails the test if import-export, tablib or openpyxl start to read a file."""
+    """Fails the test if import-export, tablib, openpyxl or calamine start to read a file."""
     calls = []
 
     def parse(*args, **kwargs):
@@ -81,6 +81,7 @@ def no_parser(monkeypatch):
     for target in (base_formats.XLSX, base_formats.CSV):
         monkeypatch.setattr(target, "create_dataset", parse)
     monkeypatch.setattr("openpyxl.load_workbook", parse)
+    monkeypatch.setattr("bilet.uploads.reading.CalamineWorkbook", parse)
     monkeypatch.setattr("openpyxl.reader.excel.load_workbook", parse)
     monkeypatch.setattr("tablib.import_set", parse)
     yield calls

@@ -170,7 +170,7 @@ def _check_existing_students(chunk: list[Row], columns: Columns) -> None:
 @transaction.atomic
 def students_create(*, actor, records: list[dict]) -> list[Student]:
     """Write checked students (`check_students(...).records`) in chunks, in one transaction."""
-    scope = Scope.of(actor, kind="students")
+    navigator_ids = {school_id: n.pk for school_id, n in Scope.of(actor, kind="students").navigators_by_school.items()}
     user_ids = new_users(records, lambda r: {"last_name": r["last_name"], "first_name": r["first_name"],
                                              "middle_name": r["middle_name"]})
     created = []
@@ -181,7 +181,7 @@ def students_create(*, actor, records: list[dict]) -> list[Student]:
                 last_name=r["last_name"], first_name=r["first_name"], middle_name=r["middle_name"],
                 birth_date=r["birth_date"], grade=r["grade"], class_letter=r["class_letter"],
                 nosology_id=r["nosology_id"], user_id=user_ids.get(r.get("email") or ""),
-                registered_by=scope.navigators_by_school.get(r["school"].id),
+                registered_by_id=navigator_ids.get(r["school"].id),
             )
             for r in chunk
         ])

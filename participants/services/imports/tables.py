@@ -7,7 +7,7 @@ import io
 from django.core.files.base import ContentFile
 
 from bilet.resources import cell_text
-from bilet.uploads import CSV, csv_encoding, read_xlsx_table
+from bilet.uploads import CSV, csv_encoding, read_xlsx_rows
 
 
 def read_table(file, table_kind: str) -> tuple[list[str], list[tuple]]:
@@ -26,9 +26,8 @@ def read_table(file, table_kind: str) -> tuple[list[str], list[tuple]]:
         finally:
             text.detach()
         return [cell_text(h) for h in header], rows
-    dataset = read_xlsx_table(file.read())
-    rows = [dataset[i] for i in range(dataset.height)]
-    return [cell_text(h) for h in dataset.headers], [r for r in rows if any(v not in (None, "") for v in r)]
+    header, rows = read_xlsx_rows(file.read())
+    return [cell_text(h) for h in header], [r for r in rows if any(v not in (None, "") for v in r)]
 
 
 def rows_as_csv(header: list[str], rows: list[tuple]) -> ContentFile:

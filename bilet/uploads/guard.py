@@ -1,31 +1,11 @@
-"""The guard every uploaded table passes before a parser reads it: the admin's imports and the portal's uploads.
-
-A 383 KB workbook that unzips to 92 MB once grew a web worker to 2.5 GB inside openpyxl, and gunicorn's timeout did
-not stop it. So a file is judged by what it is, cheaply, before openpyxl or tablib sees it:
-- its kind from its content (an XLSX is a ZIP archive holding a workbook, a CSV is UTF-8 or Windows-1251 text with no
-  NUL byte), never from its name alone;
-- its size as uploaded (UPLOAD_MAX_BYTES);
-- for an XLSX, the sizes of its parts as the ZIP directory declares them (UPLOAD_MAX_UNCOMPRESSED_BYTES) and how
-  much each is compressed (UPLOAD_MAX_COMPRESSION_RATIO) — Python's zipfile never inflates a part beyond its
-  declared size, so the directory bounds what a parser can be made to read;
-- its rows below the header (UPLOAD_MAX_ROWS), counted by scanning the text, and for an XLSX the width of its rows
-  (UPLOAD_MAX_COLUMNS): openpyxl pads every row to the width the sheet declares, so «A1:XFD2» turns each row into
-  16,384 cells.
-Each refusal is a Russian sentence for the person who chose the file, raised as a ValidationError.
-
-Use: `TableFileField` in a form (the admin's import form uses it), or `check_table_upload(file)` in code; then read
-an XLSX with `read_xlsx_table`, which holds openpyxl to the same limits for sheets crafted past the scan.
-"""
+"""The guard itself: a file judged by its kind, size, parts and rows before any parser reads it (see the package)."""
 
 import codecs
-import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 
-import openpyxl
-import tablib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -144,7 +124,7 @@ def _size(file) -> int:
     return size
 
 
-def _not_a_workbook() -> ValidationError:
+def not_a_workbook() -> ValidationError:
     return ValidationError(gettext("The file is not an Excel workbook, or it is damaged."), code="kind")
 
 
@@ -152,12 +132,12 @@ def _check_workbook(file, limits: UploadLimits) -> int:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _not_a_workbook() from None
+        raise not_a_workbook() from None
     with archive:
         parts = archive.infolist()
         _check_directory(parts, limits)
         rows, columns = _scan_parts(archive, parts, limits)
-    _check_rows(rows - 1, limits)
+    check_rows(rows - 1, limits)
     if columns > limits.max_columns:
         raise ValidationError(
             gettext("Columns in the sheet: %(columns)s; at most %(limit)s can be imported.")
@@ -173,7 +153,7 @@ def _check_directory(parts: list[zipfile.ZipInfo], limits: UploadLimits) -> None
     # Excel writes its parts deflated or stored; other methods (bzip2, LZMA) inflate without a bound per read.
     methods = {part.compress_type for part in parts}
     if not all(name in names for name in _WORKBOOK_PARTS) or not methods <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
-        raise _not_a_workbook()
+        raise not_a_workbook()
     unpacked = sum(part.file_size for part in parts)
     if unpacked > limits.max_uncompressed_bytes:
         raise ValidationError(
@@ -207,7 +187,7 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limits: 
                     break
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
         # A damaged part, a wrong checksum, an encrypted part (RuntimeError): openpyxl would fail on it too.
-        raise _not_a_workbook() from None
+        raise not_a_workbook() from None
     return rows, columns
 
 
@@ -263,7 +243,7 @@ def _check_csv(file, limits: UploadLimits) -> int:
             ),
             code="kind",
         )
-    _check_rows(lines - 1, limits)
+    check_rows(lines - 1, limits)
     return max(lines - 1, 0)
 
 
@@ -296,7 +276,7 @@ def _scan_csv(file) -> tuple[str | None, int]:
     return ("cp1251" if is_cp1251 else None), lines
 
 
-def _check_rows(rows: int, limits: UploadLimits) -> None:
+def check_rows(rows: int, limits: UploadLimits) -> None:
     if rows > limits.max_rows:
         raise ValidationError(
             ngettext(
@@ -307,34 +287,6 @@ def _check_rows(rows: int, limits: UploadLimits) -> None:
             % {"limit": number_format(limits.max_rows, force_grouping=True)},
             code="too_many_rows",
         )
-
-
-def read_xlsx_table(content: bytes, *, limits: UploadLimits | None = None) -> tablib.Dataset:
-    """The active sheet of a workbook that passed `check_table_upload`, as a tablib Dataset (the header first), read
-    with openpyxl in read-only mode but never beyond the limits, whatever the sheet's XML claims.
-
-    The guard's scan reads rows and widths as Excel, LibreOffice and openpyxl write them; a sheet crafted past it
-    (row numbers or cell references in unusual XML spellings) still yields at most UPLOAD_MAX_ROWS + 1 rows of at
-    most UPLOAD_MAX_COLUMNS cells here, and too many rows are refused like the guard refuses them."""
-    limits = limits or UploadLimits.from_settings()
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = book.active
-        sheet.reset_dimensions()  # the declared «A1:XFD…» would pad every row
-        rows = sheet.iter_rows(max_row=limits.max_rows + 2, max_col=limits.max_columns, values_only=True)
-        header = list(next(rows, ()))
-        while header and header[-1] is None:
-            header.pop()
-        dataset = tablib.Dataset(headers=header)
-        ignore_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
-        for row in rows:
-            values = row[: len(header)]
-            if not (ignore_blank and all(value is None for value in values)):
-                dataset.append(values)
-    finally:
-        book.close()
-    _check_rows(len(dataset), limits)
-    return dataset
 
 
 class TableFileField(forms.FileField):
