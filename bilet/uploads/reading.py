@@ -1,7 +1,7 @@
 """The rows of a workbook that passed the guard, read by python-calamine when its sheet is proven small enough for
 it, by openpyxl (read-only, held to the limits) otherwise.
 
-calamine (Rust) reads a sheet about ten times faster than openpyxl, but it builds the whole sheet as one dense grid,
+calamine (Rust) reads a sheet far faster than openpyxl (benchmarks/RESULTS.md), but it builds the whole sheet as one dense grid,
 from the first to the last non-empty cell, before the first row reaches Python: a cell at XFD1 and another at A100000
 make a grid of 1.6 billion cells whatever the limits say. openpyxl streams and can be stopped at the limits. So a
 workbook goes to calamine only when a scan of its XML parts proves the grid's bounds, in calamine's own reading of
