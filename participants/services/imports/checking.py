@@ -71,7 +71,11 @@ class Columns:
         return row[position] if position is not None and position < len(row) else None
 
     def text(self, row: tuple, name: str) -> str:
-        return cell_text(self.raw(row, name))
+        position = self.index.get(name)
+        if position is None or position >= len(row):
+            return ""
+        value = row[position]
+        return value.strip() if type(value) is str else cell_text(value)  # text cells: most of a large file
 
     def as_row_dict(self, row: tuple) -> dict:
         """The row keyed by its column names, as the resources' widgets and messages read a row."""

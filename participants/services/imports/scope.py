@@ -140,7 +140,8 @@ class Schools:
 
 
 def school_of_row(columns: Columns, row: tuple, schools: Schools, scope: Scope, errors: list[str]) -> SchoolKey | None:
-    code, municipality, short_name = (columns.text(row, n) for n in ("region_code", "municipality_name", "school"))
+    code, municipality = columns.text(row, "region_code"), columns.text(row, "municipality_name")
+    short_name = columns.text(row, "school")
     if not (code or municipality or short_name) and scope.only_school():
         return schools.add(scope.only_school())
     if not short_name:

@@ -36,7 +36,7 @@ def rows_as_csv(header: list[str], rows: list[tuple]) -> ContentFile:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([value.strip() if type(value) is str else _csv_cell(value) for value in row])
     return ContentFile(out.getvalue().encode("utf-8"))
 
 
