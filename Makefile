@@ -66,7 +66,8 @@ run: setup static
 
 # Two pytest runs: the bulk in parallel (each xdist worker has its own test database), then the tests that drive
 # Chromium or a real Celery worker in one process (one live server, one worker subprocess, one test database).
-# Tests that use the `page`, `live_server` or `celery_worker_process` fixtures are marked automatically (conftest.py).
+# Tests that use the `page`, `live_server` or `celery_worker_process` fixtures are marked automatically
+# (bilet/testing/marks.py).
 # Both runs always run; `make test` fails if either failed. pytest's exit code 5 ("nothing selected", e.g. with
 # PYTEST_ARGS="-k …") is not a failure of one run on its own.
 test: setup

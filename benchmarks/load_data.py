@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bilet.models import User  # noqa: E402
 from participants.models import Student  # noqa: E402
-from devdata.load_data import Progress, _Chunks, delete_load_data, generate, load_data_exists  # noqa: E402
+from devdata.load_data import Progress, CopyChunks, delete_load_data, generate, load_data_exists  # noqa: E402
 
 PAGES = [
     ("/healthz (baseline)", "/healthz"),
@@ -68,7 +68,7 @@ def baseline_copy(rows: int) -> float:
             "at timestamptz, email text, n int)"
         )
         started = time.monotonic()
-        chunks = _Chunks(lines, '%s,"%s","%s",%s,"%s",%s\n', Progress(enabled=False))
+        chunks = CopyChunks(lines, '%s,"%s","%s",%s,"%s",%s\n', Progress(enabled=False))
         cursor.cursor.copy_expert("COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, NULL 'None')", chunks,
                                   size=1 << 16)
         elapsed = time.monotonic() - started

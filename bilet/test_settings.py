@@ -8,8 +8,8 @@ from .settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# A worker process of the tests (conftest.start_worker_process) shares the media folder of the pytest process that
-# started it, as production's workers share the web's storage.
+# A worker process of the tests (bilet.testing.celery_worker.start_worker_process) shares the media folder of the
+# pytest process that started it, as production's workers share the web's storage.
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bilet-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -19,11 +19,11 @@ WHITENOISE_AUTOREFRESH = True
 # allauth's limits are tested on purpose in bilet/tests/test_auth.py; elsewhere many logins run in a second.
 ACCOUNT_RATE_LIMITS_ENABLED = True
 
-# Tasks run in-process unless a test starts a real worker (the `celery_worker_process` fixture in conftest.py);
+# Tasks run in-process unless a test starts a real worker (the `celery_worker_process` fixture in bilet/testing/);
 # CELERY_BROKER_URL stays as the environment gives it so that fixture can reach Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 
-# --- A real Celery worker for the tests that need one (conftest.celery_worker_process) -----------------------------
+# --- A real Celery worker for the tests that need one (bilet/testing/celery_worker.py) ----------------------------
 # The worker is a subprocess running these settings with the variables below; nothing here changes an ordinary run.
 # Each pytest process (and each xdist worker) sends to and consumes from a queue of its own, so test runs sharing
 # one Redis never take each other's tasks.

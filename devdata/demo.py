@@ -2,16 +2,18 @@
 
 Idempotent: every row is found by its natural key (an email, a code, a school and a name, a venue and an event title)
 and brought back to the demo state, so a second run changes nothing and prints the same logins.
+
+- `demo_logins.py` — the addresses, the password and the printed lines; `demo_regions.py` — what the two regions hold;
+- `demo_students.py` — students, navigators, families, consents, diagnostics; `demo_venues.py` — venues, events,
+  bookings; `demo_records.py` — the coordinator's records and monitoring indicators; `reference_data.py` — names,
+  competencies, the campaign.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,115 +22,20 @@ from bilet.models import User
 from bilet.roles import ROLE_LABELS
 from participants.consent_texts import install_consent_text
 from participants.diagnostic_bank import install_diagnostic_bank
-from participants.models import (
-    Consent,
-    ConsentText,
-    DiagnosticAttempt,
-    DiagnosticResult,
-    DiagnosticVersion,
-    Guardian,
-    GuardianInvitation,
-    Guardianship,
-    Navigator,
-    Student,
-)
-from participants.services.diagnostics import diagnostic_answers_save, diagnostic_attempt_complete
+from participants.models import ConsentText
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
-from venues.models import Booking, Event, Mentor, Recommendation, Venue, VenueCampaign, VenueStaff
 
+from .demo_logins import DEMO_DOMAIN, DEMO_INVITATION_TOKEN, DEMO_PASSWORD, Login
 from .demo_records import ensure_monitoring_indicators, ensure_region_records
-from .reference_data import ensure_campaign, ensure_competencies, person
-
-DEMO_DOMAIN = "demo.bilet.local"
-DEMO_PASSWORD = "demo-pass-2026"
-STUDENTS_PER_SCHOOL = 9
-# Statuses under which a booking holds a seat (attendance does not give the seat back).
-# student{code}b's parent has been invited and not answered (issue 14 §1): a fixed link, printed by seed_demo, so a
-# person can open it, set a password and see the child. Demo data only: a real link is a random secret.
-DEMO_INVITATION_TOKEN = "demo-parent-invitation-{code}"
-SEAT_HOLDING = [Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW]
+from .demo_regions import REGIONS
+from .demo_students import DemoStudents
+from .demo_venues import DemoVenues
+from .reference_data import ensure_campaign, ensure_competencies
 
 
-@dataclass(frozen=True)
-class Login:
-    email: str
-    password: str
-    role: str
+class DemoBuilder(DemoStudents, DemoVenues):
+    """Builds the demo region by region; `DemoStudents` and `DemoVenues` build the parts of each."""
 
-    def line(self) -> str:
-        return f"{self.email}  {self.password}  {self.role}"
-
-
-REGIONS = [
-    {
-        "code": "71", "name": "Тульская область", "offset": 0,
-        "coordinator": (("Королёва", "Марина", "Викторовна"), "ГОУ ДПО ТО «Институт повышения квалификации и "
-                        "профессиональной переподготовки работников образования Тульской области»",
-                        "руководитель регионального ресурсного центра"),
-        "municipalities": [
-            ("городской округ город Тула", "Воронина Елена Сергеевна", [
-                ("МБОУ «Центр образования № 2»", "г. Тула, ул. Болдина, д. 20"),
-                ("МБОУ «Лицей № 1»", "г. Тула, ул. Пузакова, д. 34"),
-            ]),
-            ("муниципальное образование город Новомосковск", "Кравцова Ольга Игоревна", [
-                ("МБОУ «Гимназия № 13»", "г. Новомосковск, ул. Мира, д. 11"),
-            ]),
-            ("Щёкинский район", "Прохоров Алексей Николаевич", []),
-        ],
-        "venues": [
-            ("ТГМК им. Н. Демидова", "ГПОУ ТО «Тульский государственный машиностроительный колледж имени Никиты "
-             "Демидова»", "7105008031", "г. Тула, ул. Мира, д. 9а", "0133/03542", VenueCampaign.ContractStatus.SIGNED),
-            ("Тульский медицинский колледж", "ГПОУ ТО «Тульский областной медицинский колледж»", "7106012520",
-             "г. Тула, ул. Ф. Энгельса, д. 59", "0133/03611", VenueCampaign.ContractStatus.SENT),
-        ],
-        "mentor": (("Кузьмин", "Виктор", "Андреевич"), "ООО «Тульский оружейный завод — сервис»", "мастер участка"),
-        "target": {"navigators": 90, "students": 5200, "diagnostics": 5200, "trials": 1000},
-    },
-    {
-        "code": "67", "name": "Смоленская область", "offset": 100,
-        "coordinator": (("Бочкарёва", "Ирина", "Михайловна"), "Региональный сетевой ресурсный центр профориентации "
-                        "и жизненной навигации", "начальник отдела профориентационного сопровождения"),
-        "municipalities": [
-            ("город Смоленск", "Швитова Наталья Сергеевна", [
-                ("МБОУ «Средняя школа № 33»", "г. Смоленск, ул. Нормандия-Неман, д. 23"),
-                ("МБОУ «Гимназия № 4»", "г. Смоленск, ул. Октябрьской революции, д. 20"),
-            ]),
-            ("Вяземский район", "Лапина Татьяна Юрьевна", [
-                ("МБОУ «Средняя школа № 5 г. Вязьмы»", "г. Вязьма, ул. Полины Осипенко, д. 1"),
-            ]),
-            ("Рославльский район", "Титов Олег Павлович", []),
-        ],
-        "venues": [
-            ("СмолАПО", "ОГБПОУ «Смоленская академия профессионального образования»", "6731004218",
-             "г. Смоленск, ул. Лавочкина, д. 105", "0867/01234", VenueCampaign.ContractStatus.SIGNED),
-            ("Смоленский строительный колледж", "ОГБПОУ «Смоленский строительный колледж»", "6731011342",
-             "г. Смоленск, ул. Урицкого, д. 10", "0867/01377", VenueCampaign.ContractStatus.SENT),
-        ],
-        "mentor": (("Лавочкина", "Светлана", "Юрьевна"), "АО «Смоленский авиационный завод»", "инженер-технолог"),
-        "target": {"navigators": 75, "students": 4500, "diagnostics": 4500, "trials": 865},
-    },
-]
-
-# The demo events of each region's first venue: (key, competency code, title, mode, day offset, start hour,
-# duration in hours, capacity, status). Distinct days and hours: no two events of the demo overlap.
-EVENTS = [
-    ("welding", "WSR-10", "Сварщик: первые швы под присмотром мастера", "offline", 3, 10, 2, 10, "published"),
-    ("software", "WSR-09", "Программист 1С: автоматизируем магазин за полтора часа", "online", 5, 15, 1.5, 30,
-     "published"),
-    ("care", "WSR-41", "Медицинская сестра: первая помощь и уход за пациентом", "offline", 8, 11, 2, 3, "published"),
-    ("design", "WSR-40", "Графический дизайнер: афиша школьного праздника", "online", 10, 16, 1.5, 12, "published"),
-    ("cook", "WSR-34", "Повар: блюда русской кухни", "offline", -2, 10, 2, 15, "published"),
-    ("web", "WSR-17", "Веб-разработчик: сайт-визитка класса", "online", -9, 15, 1.5, 20, "published"),
-    ("robots", "WSR-23", "Инженер-робототехник: собираем мобильного робота", "offline", 12, 14, 2, 12, "submitted"),
-    ("electric", "WSR-18", "Электромонтажник: собираем щиток освещения", "offline", 14, 10, 2, 10, "draft"),
-]
-# Who books what: in-person events take each student once; online ones are shared out among the rest.
-OFFLINE_PLAN = {"welding": 8, "care": 3, "cook": 4}
-WAITLIST_PLAN = {"care": 2}
-ONLINE_PLAN = {"software": 8, "design": 11, "web": 6}
-
-
-class DemoBuilder:
     def __init__(self):
         self.logins: list[Login] = []
         self.campaign = ensure_campaign()
@@ -229,265 +136,6 @@ class DemoBuilder:
         events = self.events(region, venue, mentor)
         self.bookings(events, students, mentor)
         return region
-
-    def students(self, region, code, offset, schools) -> list[Student]:
-        """Students of every school; the first school holds the families that sign in."""
-        navigators = []
-        for k, school in enumerate(schools):
-            suffix = "" if k == 0 else chr(ord("a") + k)
-            user = self.user(f"navigator{code}{suffix}", person(offset + 40 + k, female=k != 1, adult=True),
-                             "navigator", region.name)
-            navigator, _created = Navigator.objects.update_or_create(
-                user=user, school=school,
-                defaults={"region": region, "position": "учитель",
-                          "training_completed_on": dt.date(2026, 5, 10) if k != 2 else None},
-            )
-            navigators.append(navigator)
-
-        students = []
-        for k, school in enumerate(schools):
-            for j in range(STUDENTS_PER_SCHOOL):
-                i = offset + k * STUDENTS_PER_SCHOOL + j
-                female = i % 2 == 0
-                names = person(i, female=female)
-                if k == 0 and j == 1:  # the sibling of student{code}: same surname
-                    base = students[0].last_name.removesuffix("а")
-                    names = (base + ("а" if female else ""), names[1], names[2])
-                grade = 6 + (i % 6)
-                student, _created = Student.objects.update_or_create(
-                    school=school, last_name=names[0], first_name=names[1], middle_name=names[2],
-                    defaults={"region": region, "municipality": school.municipality,
-                              "birth_date": dt.date(2020 - grade, 1 + i % 12, 1 + i % 28), "grade": grade,
-                              "class_letter": "АБВ"[i % 3], "registered_by": navigators[k],
-                              "nosology": self.nosology["hearing"] if (k, j) == (0, 3) else None},
-                )
-                students.append(student)
-                if not (k == 0 and j in (0, 2)):  # the two students who sign in: `demo_diagnostics` below
-                    self.diagnostics(student, i)
-
-        family = students[0], students[1]
-        no_consent = {students[2].pk, students[STUDENTS_PER_SCHOOL + 1].pk}
-        withdrawn = students[4]
-        self.link_user(students[0], f"student{code}", "student", region.name)
-        self.link_user(students[2], f"student{code}b", "student", region.name)
-        self.demo_diagnostics(taker=students[0], fresh=students[2])
-        self.pending_invitation(students[2], code)
-        mother = self.guardian(f"guardian{code}", family, region.name, female=True)
-        # The father's second child had its consent withdrawn 5 days ago: it waits for the anonymisation job (152-ФЗ
-        # art. 21), and his consents page says on which day the data will be erased.
-        father = self.guardian(f"guardian{code}b", [students[STUDENTS_PER_SCHOOL], withdrawn], region.name, female=False)
-
-        for n, student in enumerate(students):
-            if student.pk in no_consent:
-                Consent.objects.filter(student=student).delete()
-                continue
-            by_mother = student in family
-            parent = mother if by_mother else father if student == withdrawn else None
-            Consent.objects.update_or_create(
-                student=student,
-                defaults={
-                    "guardian": parent,
-                    "given_by_name": parent.user.get_full_name() if parent else self.parent_name(student, n),
-                    "given_at": dt.datetime(2026, 9, 1, 9, 0, tzinfo=self.tz) + dt.timedelta(hours=n),
-                    "method": Consent.Method.ELECTRONIC if parent else Consent.Method.PAPER,
-                    "text_version": self.consent_text if parent else None,
-                    "paper_received_on": dt.date(2026, 9, 15) if n % 2 == 0 else None,
-                    "withdrawn_at": self.at(-5, 12) if student == withdrawn else None,
-                    "withdrawn_by": father.user if student == withdrawn else None,
-                },
-            )
-        # Withdrawn consent and no consent: those students are not booked on anything.
-        excluded = no_consent | {withdrawn.pk}
-        bookable = [s for s in students if s.pk not in excluded]
-        # The families that sign in come last, so they still have their in-person event to book.
-        return [s for s in bookable if s not in family] + list(family)
-
-    @staticmethod
-    def parent_name(student: Student, n: int) -> str:
-        _last, first, patronymic = person(n * 3 + 1, female=True, adult=True)
-        return f"{student.last_name.removesuffix('а')}а {first} {patronymic}"
-
-    def diagnostics(self, student: Student, i: int):
-        stages = 3 if i % 3 == 0 else (1 if i % 3 == 1 else 0)
-        for stage in range(1, 4):
-            if stage > stages:
-                DiagnosticResult.objects.filter(student=student, stage=stage).delete()
-                continue
-            DiagnosticResult.objects.update_or_create(
-                student=student, stage=stage,
-                defaults={"completed_at": dt.datetime(2026, 9, 20 + stage, 12, 0, tzinfo=self.tz),
-                          "result": "Склонность к профессиям типа «человек — техника»" if i % 2 else
-                          "Склонность к профессиям типа «человек — человек»"},
-            )
-
-    def demo_diagnostics(self, *, taker: Student, fresh: Student):
-        """student{code} has stages 1 and 2 scored by the portal's own bank (so the results suggest IT events) and is
-        halfway through stage 3; student{code}b has not begun."""
-        DiagnosticResult.objects.filter(student=fresh).delete()
-        DiagnosticAttempt.objects.filter(student=fresh).delete()
-        versions = {v.instrument.stage: v for v in DiagnosticVersion.objects.filter(status="published")
-                    .select_related("instrument").prefetch_related("questions__options")}
-        # Stage 1: "rather me" throughout; stage 2: the sign-systems answer wherever a pair offers it.
-        picks = {1: lambda options: options[2],
-                 2: lambda options: next((o for o in options if "signs" in o.weights), options[-1])}
-        for stage, pick in picks.items():
-            if DiagnosticResult.objects.filter(student=taker, stage=stage, version__isnull=False).exists():
-                continue
-            DiagnosticResult.objects.filter(student=taker, stage=stage).delete()
-            DiagnosticAttempt.objects.filter(student=taker, stage=stage).delete()
-            self.answer(taker, versions[stage], pick, pages={1, 2})
-            diagnostic_attempt_complete(student=taker, stage=stage)
-        DiagnosticResult.objects.filter(student=taker, stage=3).delete()
-        self.answer(taker, versions[3], lambda options: next(o for o in options if o.is_correct), pages={1})
-
-    @staticmethod
-    def answer(student: Student, version, pick, *, pages: set[int]):
-        questions = [q for q in version.questions.all() if q.page in pages]
-        answers = {q.pk: pick(sorted(q.options.all(), key=lambda o: o.order)).pk for q in questions}
-        diagnostic_answers_save(student=student, stage=version.instrument.stage, version_id=version.pk,
-                                answers=answers)
-
-    def link_user(self, student: Student, local: str, role: str, region_name: str):
-        user = self.user(local, (student.last_name, student.first_name, student.middle_name), role, region_name)
-        if student.user_id != user.pk:
-            Student.objects.filter(user=user).exclude(pk=student.pk).update(user=None)
-            student.user = user
-            student.save(update_fields=["user"])
-
-    def guardian(self, local, children, region_name, *, female) -> Guardian:
-        child = children[0]
-        names = (child.last_name.removesuffix("а") + ("а" if female else ""),
-                 person(child.pk, female=female, adult=True)[1], person(child.pk + 1, female=female)[2])
-        user = self.user(local, names, "guardian", region_name, phone="+7 900 000-00-00")
-        guardian, _created = Guardian.objects.get_or_create(user=user)
-        for student in children:
-            Guardianship.objects.update_or_create(
-                guardian=guardian, student=student,
-                defaults={"relation": Guardianship.Relation.MOTHER if female else Guardianship.Relation.FATHER},
-            )
-        return guardian
-
-    def pending_invitation(self, student: Student, code: str) -> GuardianInvitation:
-        """student{code}b named a parent without an account, who has not answered yet. A person who tried the link
-        created that account: it is removed, and the invitation waits again, valid for a week from this run."""
-        email = f"parent{code}-invited@{DEMO_DOMAIN}"
-        User.objects.filter(email=email).delete()
-        GuardianInvitation.objects.filter(student=student).exclude(email=email).delete()
-        _last, first, middle = person(student.pk + 7, female=True, adult=True)
-        invitation, _created = GuardianInvitation.objects.update_or_create(
-            student=student, email=email,
-            defaults={
-                "last_name": student.last_name.removesuffix("а") + "а", "first_name": first, "middle_name": middle,
-                "status": GuardianInvitation.Status.PENDING, "answered_at": None, "guardian": None,
-                "token_hash": GuardianInvitation.digest(DEMO_INVITATION_TOKEN.format(code=code)),
-                "sent_at": self.now, "expires_at": self.now + dt.timedelta(days=settings.GUARDIAN_INVITATION_DAYS),
-            },
-        )
-        return invitation
-
-    def venues(self, region, spec, code) -> Venue:
-        first_municipality = Municipality.objects.get(region=region, name=spec["municipalities"][0][0])
-        main = None
-        for n, (short, full, inn, address, licence, contract) in enumerate(spec["venues"]):
-            venue, _created = Venue.objects.update_or_create(
-                region=region, inn=inn,
-                defaults={"municipality": first_municipality, "name": full, "short_name": short, "address": address,
-                          "licence_number": licence, "licence_issued_on": dt.date(2016, 2, 1),
-                          "accessibility_notes": "Пандус у главного входа, лифт, туалет для маломобильных посетителей"
-                          if n == 0 else "", "contact_name": "Приёмная", "email": f"college{code}{n}@{DEMO_DOMAIN}",
-                          "phone": "+7 4872 00-00-00" if code == "71" else "+7 4812 00-00-00"},
-            )
-            if n == 0:
-                venue.accessible_for.set([self.nosology["musculoskeletal"], self.nosology["hearing"]])
-                main = venue
-            signed = contract == VenueCampaign.ContractStatus.SIGNED
-            # in force a year ahead at least, so the demo's venues keep submitting whenever it is seeded
-            until = max(self.campaign.ends_on, timezone.localdate() + dt.timedelta(days=365))
-            VenueCampaign.objects.update_or_create(
-                venue=venue, campaign=self.campaign,
-                defaults={"contract_status": contract, "contract_number": f"БВБ-2026/{code}-{n + 1}",
-                          "contract_signed_on": dt.date(2026, 4, 20) if signed else None,
-                          "contract_valid_from": dt.date(2026, 4, 20) if signed else None,
-                          "contract_valid_until": until if signed else None},
-            )
-            suffix = "" if n == 0 else "b"
-            user = self.user(f"venue{code}{suffix}", person(int(code) + n, female=n == 0, adult=True),
-                             "venue_staff", region.name)
-            VenueStaff.objects.update_or_create(user=user, venue=venue,
-                                                defaults={"position": "ответственный за проект"})
-        return main
-
-    def mentor(self, region, spec, code, venue) -> Mentor:
-        names, organisation, position = spec["mentor"]
-        user = self.user(f"mentor{code}", names, "mentor", region.name)
-        mentor, _created = Mentor.objects.update_or_create(
-            user=user,
-            defaults={"region": region, "last_name": names[0], "first_name": names[1], "middle_name": names[2],
-                      "organisation": organisation, "position": position, "email": user.email},
-        )
-        mentor.competencies.set([self.competencies[c] for c in ("WSR-10", "WSR-09", "WSR-17", "WSR-34")])
-        mentor.venues.set([venue])
-        return mentor
-
-    def events(self, region, venue, mentor) -> dict[str, Event]:
-        events = {}
-        for key, competency, title, mode, days, hour, hours, capacity, status in EVENTS:
-            starts_at = self.at(days, hour)
-            offline = mode == "offline"
-            published = status == "published"
-            event, _created = Event.objects.update_or_create(
-                venue=venue, title=title,
-                defaults={
-                    "region": region, "campaign": self.campaign, "competency": self.competencies[competency],
-                    "description": f"Профессиональная проба по компетенции «{self.competencies[competency].name}». "
-                                   "Наставник расскажет о профессии, участники выполнят практическое задание.",
-                    "level": Event.Level.INTRODUCTORY if offline else Event.Level.ENGAGED,
-                    "mode": mode, "address": venue.address if offline else "",
-                    "online_url": "" if offline else f"https://online.{DEMO_DOMAIN}/{region.code}/{key}",
-                    "starts_at": starts_at, "ends_at": starts_at + dt.timedelta(hours=hours),
-                    "capacity": capacity, "seats_taken": 0, "grade_min": 6, "grade_max": 11, "status": status,
-                    "submitted_at": self.now - dt.timedelta(days=20) if status != "draft" else None,
-                    "published_at": self.now - dt.timedelta(days=18) if published else None,
-                    "attendance_marked_at": self.at(days, hour + hours + 1) if key == "web" else None,
-                },
-            )
-            event.mentors.set([mentor])
-            event.accessible_for.set([self.nosology["hearing"]] if key == "software" else [])
-            events[key] = event
-        return events
-
-    def bookings(self, events: dict[str, Event], students: list[Student], mentor: Mentor):
-        plan: list[tuple[Event, Student, str]] = []
-        pool = iter(students)
-        for key, count in OFFLINE_PLAN.items():
-            plan += [(events[key], next(pool), "confirmed") for _n in range(count)]
-        for key, count in WAITLIST_PLAN.items():
-            plan += [(events[key], next(pool), "waitlisted") for _n in range(count)]
-        # Online seats go round the students, at most 3 each: with one in person that is the campaign's 4.
-        cursor = 0
-        for key, count in ONLINE_PLAN.items():
-            for _n in range(count):
-                plan.append((events[key], students[cursor % len(students)], "confirmed"))
-                cursor += 1
-        for event, student, status in plan:
-            if status == "confirmed" and event.attendance_marked_at:
-                status = "no_show" if student.pk % 5 == 0 else "attended"
-            booking = Booking.objects.filter(event=event, student=student).order_by("-pk").first()
-            if booking is None:
-                booking = Booking.objects.create(event=event, student=student, status=status)
-            elif booking.status != status:
-                booking.status = status
-                booking.cancelled_at = None
-                booking.save(update_fields=["status", "cancelled_at"])
-            if status == "attended" and not Recommendation.objects.filter(mentor=mentor).exists():
-                Recommendation.objects.create(
-                    booking=booking, mentor=mentor, competency=event.competency,
-                    text="Хорошо справляется с вёрсткой и любит доводить работу до конца. Рекомендуем углублённую "
-                         "пробу по компетенции «Веб-технологии» и кружок программирования в центре «IT-куб».",
-                )
-        held = Count("bookings", filter=Q(bookings__status__in=SEAT_HOLDING))
-        for event in Event.objects.filter(pk__in=[e.pk for e in events.values()]).annotate(held=held):
-            Event.objects.filter(pk=event.pk).update(seats_taken=event.held, capacity=max(event.capacity, event.held))
 
 
 @transaction.atomic

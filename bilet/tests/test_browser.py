@@ -1,7 +1,7 @@
 """Issue 3, "Done means": in Chromium, every demo role signs in through allauth's login page, lands on its home page
 and sees its own figures; axe-core finds no serious or critical accessibility violation there or on the login page.
 
-Runs with Playwright against Debian's Chromium (fixtures in the root conftest.py) and Django's live server; the demo
+Runs with Playwright against Debian's Chromium (fixtures in bilet/testing/browser.py) and Django's live server; the demo
 data comes from `seed_demo`, and the logins from what that command prints (SPEC §6: `email  password  role`)."""
 
 import re

@@ -15,13 +15,13 @@ def redis_cache(settings):
 
     import redis
 
-    from conftest import _is_ci
+    from bilet.testing.ci import is_ci
 
     url = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/13"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
-        if _is_ci():
+        if is_ci():
             pytest.fail(f"needs Redis at {url}")
         pytest.skip(f"needs Redis at {url}")
     # A prefix of its own and no FLUSHDB: parallel test workers share this Redis database.

@@ -221,12 +221,17 @@ def test_event_changed_and_cancelled_tell_the_families_as_their_settings_say(wor
     )
 
 
-def test_booking_confirmed_from_the_page(client, world):
+def test_booking_confirmed_from_the_page(client, world, django_capture_on_commit_callbacks):
     event = EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True,
                          starts_at=timezone.now() + dt.timedelta(days=12))
     client.force_login(world.a.student.user)
-    client.post(reverse("venues:event_book", args=[event.pk]))
+    with django_capture_on_commit_callbacks() as after_the_booking:
+        client.post(reverse("venues:event_book", args=[event.pk]))
     assert Booking.objects.get(event=event, student=world.a.student).status == Booking.Status.CONFIRMED
+    # The request only enqueues the task that tells the family (after its commit): nothing is written before it runs.
+    assert _kinds(world.a.student.user) == []
+    for callback in after_the_booking:
+        callback()
     assert _kinds(world.a.student.user) == [NotificationKind.BOOKING_CONFIRMED]
     assert _kinds(world.a.guardian.user) == [NotificationKind.BOOKING_CONFIRMED]
     assert _kinds(world.a.other_student.user) == []
@@ -279,3 +284,24 @@ def test_a_multi_line_text_makes_a_one_line_subject(world, django_capture_on_com
               text="Куратор вернул ответ: нет телефонов;\nнет адресов почты")
     assert mail.outbox[0].subject == "Куратор вернул ответ: нет телефонов; нет адресов почты"
     assert "нет телефонов;\nнет адресов почты" in mail.outbox[0].body
+
+
+def test_the_notice_of_a_booking_tells_only_of_places_still_confirmed(world, django_capture_on_commit_callbacks):
+    from venues.services.notifications import bookings_confirmed_notify, bookings_confirmed_notify_later
+
+    kept, left = (
+        EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True,
+                     starts_at=timezone.now() + dt.timedelta(days=days))
+        for days in (12, 14)
+    )
+    first = booking_create(actor=world.a.student.user, event=kept, student=world.a.student)
+    second = booking_create(actor=world.a.student.user, event=left, student=world.a.student)
+    with django_capture_on_commit_callbacks() as queued:
+        bookings_confirmed_notify_later(bookings=[None, first, second])
+    assert len(queued) == 1  # one task for the lot
+    booking_cancel(actor=world.a.student.user, booking=second)  # cancelled before the task ran
+
+    bookings_confirmed_notify(booking_ids=[first.pk, second.pk])
+
+    texts = list(Notification.objects.filter(recipient=world.a.student.user).values_list("text", flat=True))
+    assert len(texts) == 1 and kept.title in texts[0]

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from bilet.models import User
 from participants.models import Consent, DiagnosticResult, Guardian, Guardianship, Navigator, Student
 from regions.models import Coordinator, Municipality, Region, RegionTarget, School
-from devdata.demo import SEAT_HOLDING
+from devdata.demo_venues import SEAT_HOLDING
 from venues.models import Booking, Event, Mentor, Venue, VenueCampaign, VenueStaff
 
 pytestmark = pytest.mark.django_db

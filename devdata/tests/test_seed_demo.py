@@ -14,7 +14,7 @@ from bilet.models import User
 from bilet.roles import get_roles
 from participants.models import Consent, Guardian, Navigator, Student
 from regions.models import Campaign, Coordinator, Curator, Region, RegionTarget
-from devdata.demo import SEAT_HOLDING
+from devdata.demo_venues import SEAT_HOLDING
 from venues.models import Booking, Event, Mentor, VenueCampaign, VenueStaff
 
 pytestmark = pytest.mark.django_db

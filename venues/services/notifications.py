@@ -3,6 +3,9 @@
 `notify_students` resolves the addresses now, inside the caller's transaction, and hands one Celery task per address
 to `transaction.on_commit`: nobody is told about a change that was rolled back, and a slow or failing mail server
 never holds a booking's locks. A person who is both a guardian of two of the students is told once.
+
+A confirmed booking is told about by a task of its own (`bookings_confirmed_notify_later`): the request that books
+only enqueues it, so finding the family, writing their notifications and their emails never lengthen a booking.
 """
 
 from __future__ import annotations
@@ -14,11 +17,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from bilet.notifications import email_wanted, notification_rows_create
+from bilet.celery import send_task
+from bilet.models import NotificationKind
+from bilet.notifications import email_wanted, notification_rows_create, notify
 from participants.models import Guardianship, Student
 
-from ..models import Event
+from ..models import Booking, Event
+
+# The tasks, sent by name (a service never imports a task).
+EMAIL_TASK = "venues.tasks.notifications.send_notification_email"
+CONFIRMED_TASK = "venues.notify_bookings_confirmed"
 
 
 @dataclass
@@ -77,8 +87,6 @@ def notify_students(
 
     With a `kind` (bilet.models.NotificationKind), each of them also finds the subject in their notifications on the
     portal, and only those who have not turned that kind's email off are written to."""
-    from ..tasks.notifications import send_notification_email
-
     told = readers(student_ids=student_ids)
     if kind is not None:
         user_ids = [r.user_id for r in told]
@@ -88,7 +96,8 @@ def notify_students(
     for reader in told:
         transaction.on_commit(
             partial(
-                send_notification_email.delay,
+                send_task,
+                EMAIL_TASK,
                 recipient=reader.email,
                 subject=str(subject),
                 template_name=template_name,
@@ -116,18 +125,22 @@ def event_email_context(event: Event) -> dict:
     }
 
 
-def bookings_confirmed_notify(*, bookings) -> None:
-    """Tell each booked student and their guardians that a place is theirs (a waiting-list place is not yet)."""
-    from django.utils.translation import gettext as _
+def bookings_confirmed_notify_later(*, bookings) -> None:
+    """Tell the families of the confirmed ones of `bookings` (None and places on the waiting list are skipped) by a
+    task sent once the current transaction commits (at once outside one)."""
+    ids = [b.pk for b in bookings if b is not None and b.status == Booking.Status.CONFIRMED]
+    if ids:
+        transaction.on_commit(partial(send_task, CONFIRMED_TASK, booking_ids=ids), robust=True)
 
-    from bilet.models import NotificationKind
-    from bilet.notifications import notify
 
-    from ..models import Booking
-
-    for booking in bookings:
-        if booking is None or booking.status != Booking.Status.CONFIRMED:
-            continue
+@transaction.atomic
+def bookings_confirmed_notify(*, booking_ids) -> None:
+    """Tell each booked student of `booking_ids` and their guardians that a place is theirs, if it still is: one
+    notification each, and the emails of those who want them once the rows are committed."""
+    bookings = Booking.objects.filter(pk__in=booking_ids, status=Booking.Status.CONFIRMED).select_related(
+        "event", "student"
+    )
+    for booking in bookings.order_by("pk"):
         event = booking.event
         notify(
             recipients=[r.user_id for r in readers(student_ids=[booking.student_id])],

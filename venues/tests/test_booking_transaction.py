@@ -387,11 +387,13 @@ def test_a_student_books_themself_without_reading_their_roles_or_the_event_page(
     assert _messages(response) == [f"Мест на «{online.title}» нет — вы в листе ожидания, 1-й в очереди."]
 
 
-def test_a_self_booking_of_a_free_seat_sends_nine_statements(client, school_world, online, django_assert_max_num_queries):
-    """The booking's cost per request is its round trips (RESULTS.md, runs 37–40): pinned so that none creeps in. The
-    signed-in user; BEGIN, the lock timeout, the student (locked, with the consent), the event with its campaign, the
-    student's bookings, the booking's INSERT, the seat's UPDATE, COMMIT: no savepoint, no read-back, no roles. The
-    in-portal notification of the confirmed booking is written after that commit, in a transaction of its own."""
+def test_a_self_booking_of_a_free_seat_sends_nine_statements_and_one_task(client, school_world, online, monkeypatch):
+    """The booking's cost per request is its round trips (RESULTS.md): pinned so that none creeps in. The signed-in
+    user; BEGIN, the lock timeout, the student (locked, with the consent), the event with its campaign, the student's
+    bookings, the booking's INSERT, the seat's UPDATE, COMMIT: no savepoint, no read-back, no roles. Telling the family
+    is one task enqueued after that commit; the request writes no notification itself."""
+    sent = []
+    monkeypatch.setattr("venues.services.notifications.send_task", lambda name, **kwargs: sent.append((name, kwargs)))
     student = _signed_in_student(school_world)
     client.force_login(student.user)
 
@@ -399,12 +401,13 @@ def test_a_self_booking_of_a_free_seat_sends_nine_statements(client, school_worl
         response = _book_page(client, online)
 
     assert response.status_code == 302
-    assert Booking.objects.get(event=online, student=student).status == "confirmed"
+    booking = Booking.objects.get(event=online, student=student)
+    assert booking.status == "confirmed"
     sql = [q["sql"] for q in queries.captured_queries]
-    booking = sql[: sql.index("COMMIT") + 1]
-    assert len(booking) <= 9, booking
-    assert not any("SAVEPOINT" in s for s in booking), booking
-    assert booking[-2].startswith('UPDATE "venues_event"'), booking
+    assert len(sql) <= 9 and sql[-1] == "COMMIT", sql
+    assert not any("SAVEPOINT" in s for s in sql), sql
+    assert sql[-2].startswith('UPDATE "venues_event"'), sql
+    assert sent == [("venues.notify_bookings_confirmed", {"booking_ids": [booking.pk]})]
     assert _messages(response) == [f"Вы записаны на «{online.title}»."]
 
 

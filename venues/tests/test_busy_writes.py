@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from venues.models import Booking, Event
 from venues.services import attendance as attendance_services
-from venues.services import events as event_services
 from venues.services.booking import locks as booking_locks
+from venues.services.events import coordinator as event_coordinator
 
 
 class _PostgresError(Exception):
@@ -39,7 +39,7 @@ def _assert_busy(response):
 
 @pytest.mark.parametrize("pgcode", ["40P01", "55P03", "40001"])
 def test_a_busy_event_change_answers_503_and_changes_nothing(client, world, monkeypatch, pgcode):
-    monkeypatch.setattr(event_services, "_locked", _raising(pgcode))
+    monkeypatch.setattr(event_coordinator, "locked_event", _raising(pgcode))
     client.force_login(world.a.coordinator.user)
     _assert_busy(client.post(reverse("venues:event_cancel", args=[world.a.event.pk]), {"reason": "Ремонт"}))
     world.a.event.refresh_from_db()
@@ -49,7 +49,7 @@ def test_a_busy_event_change_answers_503_and_changes_nothing(client, world, monk
 def test_a_busy_approval_answers_503(client, world, monkeypatch):
     event = world.a.event
     Event.objects.filter(pk=event.pk).update(status=Event.Status.SUBMITTED)
-    monkeypatch.setattr(event_services, "_compare_and_set", _raising("40P01"))
+    monkeypatch.setattr(event_coordinator, "_compare_and_set", _raising("40P01"))
     client.force_login(world.a.coordinator.user)
     _assert_busy(client.post(reverse("venues:event_approve", args=[event.pk])))
 

@@ -1,8 +1,8 @@
 """The portal's notifications through Redis and a real Celery worker process (issue 3 §10, issue 4 "Done means").
 
-`celery_worker` (root conftest.py) starts `celery -A bilet worker` on the test database; these tests send through
-the broker exactly as production does and read back the mail the worker wrote. Skipped locally without Redis and
-PostgreSQL; under CI=true their absence is a failure."""
+`celery_worker` (bilet/testing/celery_worker.py) starts `celery -A bilet worker` on the test database; these tests
+send through the broker exactly as production does and read back the mail the worker wrote. Skipped locally without
+Redis and PostgreSQL; under CI=true their absence is a failure."""
 
 import pytest
 from django.db import transaction
