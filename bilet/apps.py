@@ -15,5 +15,11 @@ class BiletConfig(AppConfig):
         # (tests, development) a registered task runs in-process instead of going to a broker that is not there.
         from . import tasks  # noqa: F401
 
+        # Pillow's own guard against decompression bombs at the portal's limit, wherever an image is opened.
+        from django.conf import settings
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = settings.MEDIA_PHOTO_MAX_PIXELS
+
         user_logged_in.connect(auth_log.on_user_logged_in, dispatch_uid="bilet.auth_log.logged_in")
         user_login_failed.connect(auth_log.on_user_login_failed, dispatch_uid="bilet.auth_log.login_failed")

@@ -43,7 +43,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("Promotion"), "regions:promotion_list", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Team training"), "regions:training_list", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Training needs"), "regions:need_list", lambda r: r.operator or bool(r.region_ids)),
-    NavItem(_("Monitoring"), "regions:monitoring", lambda r: r.operator or bool(r.region_ids)),
+    NavItem(_("Monitoring"), "reports:monitoring", lambda r: r.operator or bool(r.region_ids)),
     NavItem(_("Appeals"), "regions:appeal_list", lambda r: r.operator or bool(r.region_ids)),
 ]
 

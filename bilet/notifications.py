@@ -5,11 +5,8 @@ the commit, sends one email task per recipient who has not turned email off for 
 name: a service never imports a task (and bilet cannot import the apps above it).
 
 Wired: curators' requests (regions.services.requests), event approved or returned, changed or cancelled, a place from
-the waiting list, a mentor's recommendation (venues.services), a booking confirmed (venues.views.bookings).
-Not yet wired: report accepted or returned (REPORT_ACCEPTED, REPORT_RETURNED). The reports workflow is on the branch
-`reports`, not in main when this was written; its `report_accept` and `report_return` should each end with
-`notify(recipients=<the region's coordinators>, kind=NotificationKind.REPORT_ACCEPTED / REPORT_RETURNED, text=…,
-link=<the report's page>)`.
+the waiting list, a mentor's recommendation (venues.services), a booking confirmed (venues.views.bookings), a report
+accepted or returned by the curator (reports.services).
 """
 
 from collections.abc import Iterable

@@ -233,10 +233,18 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Photos and videos of events and regions (issue 15 §5): children are in them, so they are never under MEDIA_ROOT
+# (which a development server serves as it is) but in storage of their own, served only by views that check the
+# reader's scope (venues.views.media). Share it between web machines like MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+STORAGES["private"] = {
+    "BACKEND": "bilet.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Uploaded tables (bilet/uploads/: every import passes this guard before a parser reads the file) -------------
+# --- Uploaded tables (bilet/uploads/tables.py: every import passes this guard before a parser reads the file) ----
 # A region's 100,000 students fit; an XLSX part that inflates more than 100 times is a ZIP bomb, not a table
 # (real workbooks compress 5–20 times).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -244,6 +252,13 @@ UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default
 UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
 UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=100_000)
 UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=200)
+# Photos and videos (bilet/uploads/media.py): each kind checked by its content against its own limits. A phone's
+# photo is 3–12 MB and 12–50 megapixels; Image.MAX_IMAGE_PIXELS follows MEDIA_PHOTO_MAX_PIXELS (bilet.apps).
+MEDIA_PHOTO_MAX_BYTES = env.int("MEDIA_PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
+MEDIA_VIDEO_MAX_BYTES = env.int("MEDIA_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
+MEDIA_PHOTO_MAX_PIXELS = env.int("MEDIA_PHOTO_MAX_PIXELS", default=60_000_000)
+MEDIA_THUMBNAIL_SIZE = 480
+MEDIA_FILES_PER_UPLOAD = env.int("MEDIA_FILES_PER_UPLOAD", default=10)
 # Exports escape formulas in the portal's own resources (bilet/resources.py SpreadsheetResource), not with
 # import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT, which strips only «=» and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

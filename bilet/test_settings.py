@@ -14,6 +14,8 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bilet
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "bilet.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": os.path.join(MEDIA_ROOT, "private")}},
 }
 WHITENOISE_AUTOREFRESH = True
 # allauth's limits are tested on purpose in bilet/tests/test_auth.py; elsewhere many logins run in a second.

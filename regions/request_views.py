@@ -38,10 +38,20 @@ def request_list_view(request):
     return render(request, "regions/requests/list.html", {"requests": requests})
 
 
+def _prefill(query) -> dict:
+    """A request form filled in from its link (the gallery's «ask for photos and videos»): region, subject, text.
+    The curator reads and sends it; a region outside their scope is simply not among the choices."""
+    initial = {"subject": query.get("subject", "")[:300], "text": query.get("text", "")[:4000]}
+    region = parse_id(query.get("region"))
+    if region is not None:
+        initial["region"] = region
+    return initial
+
+
 @roles_required(lambda roles: bool(roles.curator_region_ids))
 def request_create_view(request):
     regions = curator_region_list(user=request.user)
-    form = RequestForm(request.POST or None, request.FILES or None, regions=regions)
+    form = RequestForm(request.POST or None, request.FILES or None, regions=regions, initial=_prefill(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

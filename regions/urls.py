@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views, views_appeals, views_monitoring, views_records
+from . import request_views, views, views_appeals, views_records
 from .views_records import NEED, PROMOTION, TRAINING
 
 app_name = "regions"
@@ -23,12 +23,11 @@ urlpatterns: list = [
     path("municipalities/<int:pk>/", views.municipality_detail, name="municipality_detail"),
     path("schools/", views.SchoolListView.as_view(), name="school_list"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
-    # The coordinator's records (issue 13 §1) and the monitoring indicators (§2d).
+    # The coordinator's records (issue 13 §1); their monitoring indicators' page (§2d) is the reports app's.
     *_record_urls("promotion", PROMOTION, views_records.PromotionListView),
     *_record_urls("training", TRAINING, views_records.TrainingListView),
     *_record_urls("needs", NEED, views_records.NeedListView),
     path("region/training/<int:pk>/certificate/", views_records.training_certificate, name="training_certificate"),
-    path("region/monitoring/", views_monitoring.monitoring, name="monitoring"),
     path("requests/", request_views.request_list_view, name="request_list"),
     path("requests/new/", request_views.request_create_view, name="request_create"),
     path("requests/<int:pk>/", request_views.request_detail_view, name="request_detail"),

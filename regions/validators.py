@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bilet.uploads import check_image
+
 CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
 # The first bytes of each accepted type: a renamed executable keeps its own (MZ, \x7fELF), whatever its extension.
 _SIGNATURES = (
@@ -69,25 +71,11 @@ def _is_docx(file) -> bool:
 
 
 def verify_image(file) -> None:
-    """Pillow reads the whole image: a truncated or broken one, or one so large it would be a decompression bomb, is
-    refused with a sentence rather than an exception (Image.MAX_IMAGE_PIXELS guards the bomb)."""
-    from PIL import Image
-
+    """Pillow verifies the image: a truncated or broken one, or one so large it would be a decompression bomb, is
+    refused with a sentence rather than an exception (the guard of every uploaded image, bilet.uploads.check_image)."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
-        file.seek(0)
-        with Image.open(file) as image:
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
-                raise Image.DecompressionBombError("too many pixels")
-            image.verify()
-    except Image.DecompressionBombError:
-        raise ValidationError(
-            _("The image is too large in pixels (a decompression bomb?); upload a smaller picture."),
-            code="image_bomb",
-        ) from None
-    except Exception:  # Pillow raises many kinds of errors on a damaged file
-        raise ValidationError(_("The image is damaged or is not an image; it cannot be read."),
-                              code="image_broken") from None
+        check_image(file)
     finally:
         file.seek(position)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Campaign, Region
 
-from .dashboards import percent_of
+from .dashboards.counts import percent_of
 from .documents import charts
 from .documents.pdf import render_pdf
 from .documents.sheets import monitoring_sheets, national_sheets, region_sheets
@@ -47,7 +47,8 @@ class RenderedReport:
     filename_stem: str  # ASCII, e.g. "monthly-71-2026-11"
 
 
-def validate(*, report_type: str, campaign: Campaign | None, region: Region | None, period: dt.date | None) -> None:
+def validate(*, report_type: str, campaign: Campaign | None, region: Region | None, period: dt.date | None,
+             regions=None) -> None:
     """The parameters a report type needs; a Russian sentence (through gettext) for the one missing."""
     if report_type not in REPORT_TYPES:
         raise ValueError(
@@ -62,11 +63,14 @@ def validate(*, report_type: str, campaign: Campaign | None, region: Region | No
         raise ValueError(_("The campaign report needs a region (its code, e.g. 71)."))
     if report_type == "monthly" and period is None:
         raise ValueError(_("The monthly report needs a month (YYYY-MM)."))
+    if regions is not None and report_type != "national":
+        raise ValueError(_("Only the national summary is built for a set of regions."))
 
 
 def build_figures(*, report_type: str, campaign: Campaign, region: Region | None = None,
                   period: dt.date | None = None, regions=None) -> RegionReport | NationalReport:
-    """The figures object of a report (what its page shows); `regions` limits a summary to the reader's scope."""
+    """The figures object of a report (what its page shows); `regions` (a queryset) limits a summary — the national
+    one, the monitoring indicators of every region — to the reader's scope: its queries count those regions only."""
     validate(report_type=report_type, campaign=campaign, region=region, period=period)
     if report_type == "monthly":
         return monthly_report(campaign=campaign, region=region, period=period)
@@ -177,15 +181,17 @@ DOCUMENTS = {
 
 
 def render_report(*, report_type: str, campaign: Campaign, region: Region | None = None, period: dt.date | None = None,
-                  author: str = "", progress: Progress | None = None) -> RenderedReport:
-    """Compute a report's figures and write its PDF and XLSX (in Russian, whatever the caller's language)."""
+                  regions=None, author: str = "", progress: Progress | None = None) -> RenderedReport:
+    """Compute a report's figures and write its PDF and XLSX (in Russian, whatever the caller's language). A national
+    summary covers `regions` (a queryset: a curator's regions), every region by default."""
     progress = progress or (lambda stage, percent: None)
     if period is not None:
         period = period.replace(day=1)
     with translation.override(settings.LANGUAGE_CODE):
-        validate(report_type=report_type, campaign=campaign, region=region, period=period)
+        validate(report_type=report_type, campaign=campaign, region=region, period=period, regions=regions)
         progress("figures", 0)
-        report = build_figures(report_type=report_type, campaign=campaign, region=region, period=period)
+        report = build_figures(report_type=report_type, campaign=campaign, region=region, period=period,
+                               regions=regions)
         figures, period_figures = figures_json(report)
         progress("pdf", 30)
         context = document_context(report, author=author)

@@ -50,8 +50,11 @@ class ReportRequestForm(forms.Form):
         roles = get_roles(user)
         regions = region_list(user=user).order_by("name")
         self.fields["region"].queryset = regions
-        if not roles.operator:
-            # The national summary is operator staff's (it shows every region); a region is then required.
+        if not roles.operator and roles.curator_region_ids:
+            # A curator's national summary puts their assigned regions side by side.
+            self.fields["region"].empty_label = _("— your regions side by side (national summary) —")
+        elif not roles.operator:
+            # The national summary is for curators and operator staff; a coordinator's report has a region.
             self.fields["report_type"].choices = [c for c in ReportType.choices if c[0] != ReportType.NATIONAL]
             self.fields["region"].empty_label = None
             self.fields["region"].required = True

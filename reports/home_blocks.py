@@ -25,7 +25,8 @@ from venues.models import Event
 from venues.selectors.events import event_queue_list
 from venues.selectors.followup import attendance_overdue_list, recommendation_overdue_bookings
 
-from .dashboards import percent_of, url_or_none
+from .dashboards.counts import percent_of
+from .dashboards.links import url_or_none
 from .documents import charts
 from .figures.compute import FigureValues, finish_group, grouped_values
 from .figures.definitions import SOURCES, TARGET_FIGURES, TARGETS, Window, campaign_window

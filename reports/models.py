@@ -2,13 +2,15 @@
 report's way to the operator — the curator's deadline, the coordinator's sending, the curator's acceptance."""
 
 import datetime as dt
+import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 
 class ReportType(models.TextChoices):
@@ -24,9 +26,19 @@ REGIONAL_TYPES = frozenset({ReportType.MONTHLY, ReportType.CAMPAIGN, ReportType.
 PERSONAL_DATA_TYPES = frozenset({ReportType.MONTHLY, ReportType.CAMPAIGN})
 
 
-def parameters_key(*, report_type: str, region_id: int | None, campaign_id: int, period: dt.date | None) -> str:
-    """One string per set of parameters: the same report asked for twice has the same key."""
-    return ":".join([report_type, str(region_id or "-"), str(campaign_id), period.isoformat() if period else "-"])
+def parameters_key(*, report_type: str, region_id: int | None, campaign_id: int, period: dt.date | None,
+                   summary_region_ids: Iterable[int] | None = None) -> str:
+    """One string per set of parameters: the same report asked for twice has the same key. A summary's key names its
+    set of regions (a digest: a curator's regions and another curator's are two reports)."""
+    parts = [report_type, str(region_id or "-"), str(campaign_id), period.isoformat() if period else "-"]
+    if summary_region_ids is not None:
+        ids = ",".join(str(pk) for pk in sorted(set(summary_region_ids)))
+        parts.append("r" + hashlib.sha256(ids.encode()).hexdigest()[:24])
+    return ":".join(parts)
+
+
+# A summary of up to this many regions is labelled with their names (a curator's few), a larger one with their number.
+SUMMARY_NAMES_SHOWN = 3
 
 
 def new_file_secret() -> str:
@@ -50,6 +62,11 @@ class Report(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="reports",
         null=True, blank=True,
+    )
+    # The regions a national summary puts side by side: every region for operator staff, a curator's own regions for
+    # a curator. The build counts these only, and only a reader who may see each of them reaches it (selectors).
+    regions = models.ManyToManyField(
+        "regions.Region", verbose_name=_("regions of the summary"), blank=True, related_name="+"
     )
     campaign = models.ForeignKey(
         "regions.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="reports"
@@ -102,8 +119,16 @@ class Report(models.Model):
         return f"reports/{self.file_secret}"
 
     @property
+    def regions_label(self) -> str:
+        """Whose figures a summary shows: its regions by name, or how many when they are many."""
+        names = sorted(region.name for region in self.regions.all())  # prefetched by the lists
+        if len(names) <= SUMMARY_NAMES_SHOWN:
+            return ", ".join(names)
+        return ngettext("%(count)s region", "%(count)s regions", len(names)) % {"count": len(names)}
+
+    @property
     def parameters_label(self) -> str:
-        parts = [self.region.name if self.region_id else str(_("all regions")), str(self.campaign)]
+        parts = [self.region.name if self.region_id else self.regions_label, str(self.campaign)]
         if self.period:
             parts.append(f"{self.period:%m.%Y}")
         return ", ".join(parts)

@@ -1,14 +1,16 @@
 """Reports, deadlines and submissions a user may see (SPEC §2): a coordinator their region's, a curator their
-regions', operator staff all. The national summary (no region) is operator staff's only. Every view goes through
-these; a report outside them answers 404."""
+regions', operator staff all. A national summary (no region, the regions it covers side by side) is for curators and
+operator staff: a curator reaches one whose every region is theirs. Every view goes through these; a report outside
+them answers 404."""
 
 import datetime as dt
 
-from django.db.models import Case, CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bilet.roles import get_roles
+from regions.models import Region
 
 from .models import Report, ReportDeadline, ReportSubmission, ReportSubmissionEvent, ReportType
 
@@ -18,6 +20,28 @@ def _scope(user) -> Q:
     if roles.operator:
         return Q()
     return Q(region_id__in=roles.region_ids)
+
+
+def summary_region_list(*, user) -> QuerySet[Region]:
+    """The regions a national summary puts side by side for `user`: every region for operator staff, the curator's
+    assigned regions for a curator (a coordinator's own region is not a summary); none for anybody else."""
+    roles = get_roles(user)
+    if roles.operator:
+        return Region.objects.all()
+    return Region.objects.filter(id__in=roles.curator_region_ids)
+
+
+def _report_scope(user) -> Q:
+    """A region's report within the user's regions; a summary whose regions are all among the user's curated ones
+    (one region outside, and the whole summary is out of scope: it shows that region's figures)."""
+    roles = get_roles(user)
+    if roles.operator:
+        return Q()
+    covered = Report.regions.through.objects.filter(report_id=OuterRef("pk"))
+    summary = Q(region__isnull=True, report_type=ReportType.NATIONAL) & Exists(covered) & ~Exists(
+        covered.exclude(region_id__in=roles.curator_region_ids)
+    )
+    return Q(region_id__in=roles.region_ids) | summary
 
 
 def _deadline_of(region_ref: str, period_ref: str):
@@ -48,8 +72,9 @@ def report_list(*, user) -> QuerySet[Report]:
     report's deadline (`due_on`), in one query."""
     submission = ReportSubmission.objects.filter(parameters_key=OuterRef("parameters_key"))
     return (
-        Report.objects.filter(_scope(user))
+        Report.objects.filter(_report_scope(user))
         .select_related("region", "campaign", "author")
+        .prefetch_related("regions")
         .annotate(
             submission_stored_state=Subquery(submission.values("state")[:1]),
             submission_report_id=Subquery(submission.values("report_id")[:1]),

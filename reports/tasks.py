@@ -21,10 +21,10 @@ from regions.models import Coordinator, Curator
 from regions.selectors import current_campaign
 from venues.tasks.notifications import send_notification_email
 
-from .models import Report, ReportSubmission, ReportSubmissionEvent
+from .models import Report, ReportSubmission
 from .services import last_of_month, previous_month, report_build, report_fail, report_monthly_schedule
 
-__all__ = ["build_report_task", "build_monthly_reports", "report_enqueue", "report_submission_notify"]
+__all__ = ["build_report_task", "build_monthly_reports", "report_enqueue", "report_sent_notify"]
 
 # A build that outlives this is stopped (soft limit first, so the report is marked failed with a reason).
 BUILD_SOFT_TIME_LIMIT = 50 * 60
@@ -125,16 +125,13 @@ def _email_after_commit(*, recipients, subject: str, template_name: str, context
         )
 
 
-def report_submission_notify(submission: ReportSubmission) -> list[str]:
-    """Tell the other side of the submission's last step, after the transaction commits: the region's curators that
-    a report was sent to them, its coordinators that it was accepted or returned. Returns the addresses."""
+def report_sent_notify(submission: ReportSubmission) -> list[str]:
+    """Tell the region's curators, by email after the transaction commits, that a report was sent to them. Returns
+    the addresses. (The curator's decision is told to the coordinators by the service, as a notification.)"""
     event = submission.events.select_related("actor").order_by("-created_at", "-pk").first()
     report = Report.objects.select_related("region", "campaign").get(pk=event.report_id)
-    if event.action == ReportSubmissionEvent.Action.SENT:
-        people = Curator.objects.filter(regions=report.region_id)
-    else:
-        people = Coordinator.objects.filter(region=report.region_id)
-    recipients = sorted(set(people.filter(user__is_active=True).values_list("user__email", flat=True)))
+    people = Curator.objects.filter(regions=report.region_id, user__is_active=True)
+    recipients = sorted(set(people.values_list("user__email", flat=True)))
     context = {
         "report": str(report),
         "action": str(event.get_action_display()),

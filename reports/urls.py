@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import monitoring_views, views
 
 app_name = "reports"
 
@@ -13,5 +13,7 @@ urlpatterns: list = [
     path("reports/<int:pk>/rebuild/", views.report_rebuild, name="report_rebuild"),
     path("reports/<int:pk>/send/", views.report_send, name="report_send"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    # The monitoring indicators (issue 13 §2d) at the address of the region's other records (regions/urls.py).
+    path("region/monitoring/", monitoring_views.monitoring, name="monitoring"),
 ]
 urlpatterns += [path("", include("reports.urls_figures"))]  # the figures' pages: reports/urls_figures.py

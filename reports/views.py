@@ -19,7 +19,15 @@ from bilet.roles import get_roles
 from bilet.services import client_ip, personal_data_access_record
 from regions.selectors import appeal_counts, current_campaign
 
-from . import dashboards, home_blocks, selectors, services, tasks
+from . import home_blocks, selectors, services, tasks
+from .dashboards.bar_charts import regions_chart
+from .dashboards.family import family
+from .dashboards.links import url_or_none
+from .dashboards.mentor import mentor_pending_recommendations, mentor_upcoming_events
+from .dashboards.navigator import navigator_schools
+from .dashboards.overdue import overdue_reports, overdue_requests
+from .dashboards.figures_by_region import region_figures, region_totals
+from .dashboards.venues import coordinator_contracts_flagged, staff_upcoming_events, staff_venues
 from .figures.compute import CODES
 from .figures.definitions import FIGURES_BY_KEY
 from .figures.labels import FIGURE_LABELS
@@ -35,52 +43,52 @@ def home(request):
     campaign = current_campaign()
     context = {"campaign": campaign, "links": _links()}
     if roles.operator:
-        rows = dashboards.region_figures(user=user, campaign=campaign)
+        rows = region_figures(user=user, campaign=campaign)
         context["operator"] = {
-            "totals": dashboards.region_totals(rows),
+            "totals": region_totals(rows),
             "rows": rows,
-            "chart": dashboards.regions_chart(rows),
+            "chart": regions_chart(rows),
         }
     if roles.curator_region_ids:
-        rows = dashboards.region_figures(user=user, region_ids=roles.curator_region_ids, campaign=campaign)
+        rows = region_figures(user=user, region_ids=roles.curator_region_ids, campaign=campaign)
         context["curator"] = {
             "rows": rows,
-            "chart": dashboards.regions_chart(rows),
+            "chart": regions_chart(rows),
             "ranking": home_blocks.curator_ranking(user=user, campaign=campaign),
-            "overdue_reports": dashboards.overdue_reports(user=user, region_ids=roles.curator_region_ids),
+            "overdue_reports": overdue_reports(user=user, region_ids=roles.curator_region_ids),
         }
     if roles.curator_region_ids or roles.coordinator_region_ids:
-        context["overdue_requests"] = dashboards.overdue_requests(user=user)
+        context["overdue_requests"] = overdue_requests(user=user)
     if roles.coordinator_region_ids:
-        rows = dashboards.region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
+        rows = region_figures(user=user, region_ids=roles.coordinator_region_ids, campaign=campaign)
         homes = home_blocks.coordinator_regions(regions=[row.region for row in rows], campaign=campaign)
         for row, home in zip(rows, homes or [None] * len(rows)):
             row.home = home
         context["coordinator"] = rows
-        context["coordinator_overdue_reports"] = dashboards.overdue_reports(
+        context["coordinator_overdue_reports"] = overdue_reports(
             user=user, region_ids=roles.coordinator_region_ids
         )
         context["coordinator_overdue"] = home_blocks.coordinator_overdue(user=user)
-        context["contracts_flagged"] = dashboards.coordinator_contracts_flagged(user=user, campaign=campaign)
+        context["contracts_flagged"] = coordinator_contracts_flagged(user=user, campaign=campaign)
         context["counts"] = appeal_counts(user=user, today=timezone.localdate())
     if roles.navigator_school_ids:
-        context["navigator"] = dashboards.navigator_schools(user=user, campaign=campaign)
+        context["navigator"] = navigator_schools(user=user, campaign=campaign)
     if roles.venue_ids:
         context["venue_staff"] = {
-            "venues": dashboards.staff_venues(user=user, campaign=campaign),
-            "events": home_blocks.with_fill_rates(dashboards.staff_upcoming_events(user=user)),
+            "venues": staff_venues(user=user, campaign=campaign),
+            "events": home_blocks.with_fill_rates(staff_upcoming_events(user=user)),
         }
     if roles.mentor_id is not None:
-        pending_count, pending = dashboards.mentor_pending_recommendations(user=user)
+        pending_count, pending = mentor_pending_recommendations(user=user)
         context["mentor"] = {
-            "events": dashboards.mentor_upcoming_events(user=user),
+            "events": mentor_upcoming_events(user=user),
             "pending_count": pending_count,
             "pending": pending,
         }
     if roles.guardian_id is not None:
-        context["guardian"] = dashboards.family(user=user, campaign=campaign, roles_filter="guardian")
+        context["guardian"] = family(user=user, campaign=campaign, roles_filter="guardian")
     if roles.student_id is not None:
-        context["student"] = dashboards.family(user=user, campaign=campaign, roles_filter="student")
+        context["student"] = family(user=user, campaign=campaign, roles_filter="student")
     return render(request, "reports/home.html", context)
 
 
@@ -94,7 +102,7 @@ def _links() -> dict:
         "student_list": "participants:student_list",
         "event_create": "venues:event_create",
     }
-    return {key: dashboards.url_or_none(name) for key, name in names.items()}
+    return {key: url_or_none(name) for key, name in names.items()}
 
 
 # --- Stored reports: asking, progress, history, downloads, sending and accepting (issue 13 §3–6, §8) ------------------
@@ -257,7 +265,7 @@ def report_rebuild(request, pk: int):
         with transaction.atomic():
             new, created = services.report_request(
                 actor=request.user, report_type=report.report_type, region=report.region, campaign=report.campaign,
-                period=report.period, rebuild=True,
+                period=report.period, rebuild=True, regions=report.regions.all() if report.region_id is None else None,
             )
             if created:
                 tasks.report_enqueue(new)
@@ -278,7 +286,7 @@ def report_send(request, pk: int):
     try:
         with transaction.atomic():
             submission = services.report_send(actor=request.user, report=report, comment=form.cleaned_data["comment"])
-            tasks.report_submission_notify(submission)
+            tasks.report_sent_notify(submission)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -301,8 +309,7 @@ def report_review(request, pk: int):
         else (services.report_return, gettext("The report is returned to the coordinator."))
     )
     try:
-        with transaction.atomic():
-            tasks.report_submission_notify(review(actor=request.user, report=report, comment=comment))
+        review(actor=request.user, report=report, comment=comment)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:

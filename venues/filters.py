@@ -1,5 +1,5 @@
 """Filters of the lists: the staff's /manage/events/, the public catalog /events/, a navigator's list of their
-students' bookings (/school/bookings/) and the venue and mentor directories."""
+students' bookings (/school/bookings/), the venue and mentor directories and the gallery of photos and videos."""
 
 import django_filters
 from django import forms
@@ -12,10 +12,10 @@ from bilet.ids import parse_id
 from bilet.lists import ALL_LABEL, DirectoryFilterSet
 from bilet.widgets import DateInput
 from regions.filters import PlaceFilterSet, municipality_filter, region_filter
-from regions.models import Competency, Municipality, Nosology, Region
+from regions.models import Campaign, Competency, Municipality, Nosology, Region
 
 from .forms import GRADE_CHOICES, class_key
-from .models import Booking, Event, Mentor, Venue, VenueCampaign
+from .models import Booking, Event, MediaFile, Mentor, Venue, VenueCampaign
 from .selectors import current_assignment, venue_list
 from .selectors.bookings import school_booked_event_list, school_class_list
 
@@ -180,3 +180,23 @@ class MentorFilterSet(PlaceFilterSet):
     class Meta:
         model = Mentor
         fields = ["q", "region", "competency", "venue"]
+
+
+# --- photos and videos (issue 15 §5) --------------------------------------------------------------------------------
+
+MEDIA_OF = [("events", _("events")), ("region", _("the region's work"))]
+
+
+class MediaFilterSet(PlaceFilterSet):
+    search_fields = ("caption", "original_name", "event__title")
+    region = region_filter()
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    kind = django_filters.ChoiceFilter(choices=MediaFile.Kind.choices, label=_("Kind"), empty_label=ALL_LABEL)
+    of = django_filters.ChoiceFilter(choices=MEDIA_OF, method="filter_of", label=_("Of"), empty_label=ALL_LABEL)
+
+    class Meta:
+        model = MediaFile
+        fields = ["q", "region", "campaign", "kind", "of"]
+
+    def filter_of(self, queryset, name, value):
+        return queryset.filter(event__isnull=value == "region")

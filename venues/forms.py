@@ -1,13 +1,17 @@
 """Forms of the event pages: they parse what the user typed; the rules live in venues.services.events."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bilet.ids import parse_id
+from bilet.uploads import MEDIA_ACCEPT
 from bilet.widgets import DateInput
 from participants.models import Student
+from regions.forms import MultipleFileField, MultipleFileInput
 from regions.models import GRADE_MAX, GRADE_MIN, Campaign, Competency, Nosology
 
 from .models import Event, Mentor, Venue, VenueCampaign
@@ -200,3 +204,31 @@ class ContractDocumentForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     assigned = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+
+
+# --- photos and videos (issue 15 §5) --------------------------------------------------------------------------------
+
+
+class MediaUploadForm(forms.Form):
+    """Files and one caption for all of them; each file is judged by venues.services.media. With `regions` (a
+    coordinator's upload of the region's own files) the region is chosen too, or fixed when there is one."""
+
+    files = MultipleFileField(label=_("Photos and videos"), required=True,
+                              widget=MultipleFileInput(attrs={"accept": MEDIA_ACCEPT}))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False,
+                              help_text=_("What and who is shown; the same caption goes with every file of this "
+                                          "upload."))
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "Photos: JPEG, PNG or WebP up to %(photo)s; videos: MP4, MOV, WebM or MKV up to %(video)s; at most "
+            "%(count)s files at once."
+        ) % {"photo": filesizeformat(settings.MEDIA_PHOTO_MAX_BYTES),
+             "video": filesizeformat(settings.MEDIA_VIDEO_MAX_BYTES), "count": settings.MEDIA_FILES_PER_UPLOAD}
+        if regions is not None:
+            field = forms.ModelChoiceField(label=_("Region"), queryset=regions, empty_label=None)
+            if len(regions) == 1:
+                field.widget = forms.HiddenInput()
+                field.initial = regions[0].pk
+            self.fields = {"region": field, **self.fields}

@@ -341,3 +341,7 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.mentor} → {self.booking.student}"
+
+
+# Photos and videos (issue 15 §5) live in a module of their own; importing it here makes them models of this app.
+from .models_media import MediaFile  # noqa: E402,F401

@@ -16,6 +16,8 @@ EVENT_ITEMS = [
     NavItem(_("Approval queue"), "venues:event_queue", lambda r: bool(r.operator or r.coordinator_region_ids)),
     NavItem(_("Calendar"), "venues:event_calendar", _schedules),
     NavItem(_("Contracts"), "venues:contract_list", lambda r: bool(r.operator or r.region_ids)),
+    # Photos and videos (issue 15 §5): the region's people and the venues' staff.
+    NavItem(_("Photos and videos"), "venues:gallery", _schedules),
     # A student's own bookings and a guardian's children's (venues.views.bookings.my_bookings).
     NavItem(_("My bookings"), "venues:my_bookings", lambda r: r.student_id is not None or r.guardian_id is not None),
     # A navigator's list of their school's students' bookings (venues.views.school_bookings).

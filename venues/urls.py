@@ -5,6 +5,7 @@ from .views import bookings as booking_views
 from .views import catalog as catalog_views
 from .views import contracts as contract_views
 from .views import directory as directory_views
+from .views import media as media_views
 from .views import recommendations as recommendation_views
 from .views import scheduling as scheduling_views
 from .views import school_bookings as school_booking_views
@@ -43,6 +44,7 @@ urlpatterns = [
         path("events/<int:pk>/return/", scheduling_views.event_return_view, name="event_return"),
         path("events/<int:pk>/cancel/", scheduling_views.event_cancel_view, name="event_cancel"),
         path("events/<int:pk>/attendance/", attendance_views.event_attendance, name="event_attendance"),
+        path("events/<int:pk>/gallery/", media_views.event_gallery, name="event_gallery"),
         path("attendance/overdue/", attendance_views.attendance_overdue, name="attendance_overdue"),
         path("recommendations/overdue/", recommendation_views.recommendations_overdue,
              name="recommendations_overdue"),
@@ -61,6 +63,13 @@ urlpatterns = [
         path("", recommendation_views.mentor_recommendations, name="mentor_recommendations"),
         path("bookings/<int:pk>/recommendation/", recommendation_views.recommendation_write,
              name="recommendation_write"),
+    ])),
+    # Photos and videos of events and regions (issue 15 §5): served only here, after the reader's scope is checked
+    path("gallery/", include([
+        path("", media_views.gallery, name="gallery"),
+        path("<int:pk>/", media_views.media_file, name="media_file"),
+        path("<int:pk>/thumbnail/", media_views.media_thumbnail, name="media_thumbnail"),
+        path("<int:pk>/delete/", media_views.media_delete_view, name="media_delete"),
     ])),
     # Directories of venues and mentors (issue 3 §6)
     path("venues/", include([

@@ -42,6 +42,8 @@ ACTING_ROLES = {
     "venues:event_copy": ("venue_staff",),
     "venues:event_attendance": ("venue_staff",),
     "venues:recommendation_write": ("mentor",),
+    "venues:event_gallery": ("venue_staff", "coordinator"),
+    "venues:gallery": ("coordinator",),
 }
 # The record a path's `pk` names, per URL (the event of region "a" otherwise).
 PATH_OBJECTS = {

@@ -26,7 +26,7 @@ from django.conf import settings
 from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
-from .guard import UploadLimits, check_rows, not_a_workbook
+from .tables import UploadLimits, check_rows, not_a_workbook
 
 # The most cells of the dense grid calamine may build (32 bytes each in Rust): 160 MB.
 _CALAMINE_MAX_CELLS = 5_000_000

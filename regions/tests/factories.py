@@ -10,6 +10,7 @@ from regions.models import (
     Competency,
     Coordinator,
     Curator,
+    FigureCode,
     MonitoringCriterion,
     MonitoringIndicator,
     Municipality,
@@ -183,6 +184,25 @@ class MonitoringIndicatorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Показатель {n}")
     unit = MonitoringIndicator.Unit.UNITS
     order = factory.Sequence(lambda n: n)
+
+
+def seed_004_indicators() -> dict[str, MonitoringIndicator]:
+    """Two criteria of seed 004 with an indicator of each unit, one of them computed from a report figure."""
+    Unit = MonitoringIndicator.Unit
+    legal = MonitoringCriterionFactory(title="1. Нормативный", order=1)
+    staff = MonitoringCriterionFactory(title="2. Кадровый", order=2)
+    return {
+        "plans": MonitoringIndicatorFactory(criterion=legal, name="1.1. Наличие планов по профориентации",
+                                            unit=Unit.UNITS, order=1),
+        "program": MonitoringIndicatorFactory(criterion=legal, name="3.1. Наличие программы элективных курсов",
+                                              unit=Unit.YES_NO, order=2),
+        "share": MonitoringIndicatorFactory(criterion=legal, name="4.2. Охват обучающихся, ведущих Портфолио",
+                                            unit=Unit.PERCENT, order=3),
+        "teachers": MonitoringIndicatorFactory(criterion=staff, name="2.2. Количество педагогов", unit=Unit.PEOPLE,
+                                               order=1),
+        "trained": MonitoringIndicatorFactory(criterion=staff, name="2.3. Прошли курсы повышения квалификации",
+                                              unit=Unit.PEOPLE, figure_code=FigureCode.TEAM_TRAININGS, order=2),
+    }
 
 
 class AppealFactory(factory.django.DjangoModelFactory):

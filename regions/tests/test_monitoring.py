@@ -1,5 +1,5 @@
-"""Monitoring indicators (seed 004, issue 13 §2d): values checked by unit, computed indicators never entered, the
-page for the coordinator, the curator (read-only) and everyone else (404), and the monitoring_rows seam."""
+"""Monitoring indicators (seed 004, issue 13 §2d): values checked by unit, computed indicators never entered, and who
+sets them. The page that shows and takes them is the reports app's (reports/tests/test_monitoring_page.py)."""
 
 from decimal import Decimal
 
@@ -7,32 +7,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from regions.models import FigureCode, MonitoringIndicator, MonitoringValue
-from regions.monitoring import monitoring_rows, value_text
+from regions.models import MonitoringIndicator, MonitoringValue
 from regions.services import RecordError, monitoring_value_check, monitoring_value_set, monitoring_values_set
-from regions.tests.factories import CuratorFactory, MonitoringCriterionFactory, MonitoringIndicatorFactory, UserFactory
+from regions.tests.factories import seed_004_indicators
 
 Unit = MonitoringIndicator.Unit
 THIS_YEAR = timezone.localdate().year
-URL = reverse("regions:monitoring")
 
 
 @pytest.fixture
 def indicators(db):
-    legal = MonitoringCriterionFactory(title="1. Нормативный", order=1)
-    staff = MonitoringCriterionFactory(title="2. Кадровый", order=2)
-    return {
-        "plans": MonitoringIndicatorFactory(criterion=legal, name="1.1. Наличие планов по профориентации",
-                                            unit=Unit.UNITS, order=1),
-        "program": MonitoringIndicatorFactory(criterion=legal, name="3.1. Наличие программы элективных курсов",
-                                              unit=Unit.YES_NO, order=2),
-        "share": MonitoringIndicatorFactory(criterion=legal, name="4.2. Охват обучающихся, ведущих Портфолио",
-                                            unit=Unit.PERCENT, order=3),
-        "teachers": MonitoringIndicatorFactory(criterion=staff, name="2.2. Количество педагогов", unit=Unit.PEOPLE,
-                                               order=1),
-        "trained": MonitoringIndicatorFactory(criterion=staff, name="2.3. Прошли курсы повышения квалификации",
-                                              unit=Unit.PEOPLE, figure_code=FigureCode.TEAM_TRAININGS, order=2),
-    }
+    return seed_004_indicators()
 
 
 # --- the unit rules --------------------------------------------------------------------------------------------------
@@ -179,162 +164,6 @@ def test_a_concurrent_first_entry_becomes_an_update(world, indicators, monkeypat
                                   value="5")
     assert missed and stored.value == 5
     assert MonitoringValue.objects.get().value == 5
-
-# --- monitoring_rows: the seam the monitoring report fills --------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_rows_group_by_criterion_with_last_year_and_computed_figures(world, indicators, django_assert_num_queries):
-    region = world.a.region
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=region, year=THIS_YEAR, value=5)
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=region, year=THIS_YEAR - 1, value=3)
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=world.b.region, year=THIS_YEAR, value=99)
-    MonitoringIndicatorFactory(criterion=indicators["plans"].criterion, name="Старый показатель", active=False)
-    with django_assert_num_queries(2):
-        groups = monitoring_rows(region=region, year=THIS_YEAR, computed={"team_trainings": 14})
-    assert [g.criterion.title for g in groups] == ["1. Нормативный", "2. Кадровый"]
-    assert [[r.indicator.name[:4] for r in g.rows] for g in groups] == [["1.1.", "3.1.", "4.2."], ["2.2.", "2.3."]]
-    plans = groups[0].rows[0]
-    assert (plans.value, plans.last_year, plans.computed) == (Decimal("5"), Decimal("3"), False)
-    trained = groups[1].rows[1]
-    assert (trained.value, trained.last_year, trained.computed) == (14, None, True)
-    without = monitoring_rows(region=region, year=THIS_YEAR)
-    assert without[1].rows[1].value is None
-
-
-def test_value_text_reads_like_russian():
-    assert value_text(Unit.PERCENT, Decimal("37.50")) == "37,5 %"
-    assert value_text(Unit.YES_NO, Decimal("1")) == "да"
-    assert value_text(Unit.YES_NO, Decimal("0")) == "нет"
-    assert value_text(Unit.UNITS, Decimal("1250.00")) == "1\xa0250"
-    assert value_text(Unit.PEOPLE, None) == "—"
-
-
-# --- the page ----------------------------------------------------------------------------------------------------
-
-
-def _post_data(indicators, **values):
-    data = {f"indicator_{i.pk}": "" for key, i in indicators.items() if not i.figure_code}
-    data.update({f"indicator_{indicators[key].pk}": value for key, value in values.items()})
-    return data
-
-
-@pytest.mark.django_db
-def test_coordinator_sees_this_year_last_year_and_computed(client, world, indicators):
-    MonitoringValue.objects.create(indicator=indicators["share"], region=world.a.region, year=THIS_YEAR - 1,
-                                   value=Decimal("62.5"))
-    client.force_login(world.a.coordinator.user)
-    response = client.get(URL)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "1. Нормативный" in body and "2. Кадровый" in body
-    assert "62,5 %" in body  # last year's value beside this year's field
-    assert "рассчитывается в отчёте" in body
-    assert f'name="indicator_{indicators["trained"].pk}"' not in body
-    assert f'<label for="id_indicator_{indicators["plans"].pk}">' in body
-
-
-@pytest.mark.django_db
-def test_coordinator_saves_the_values(client, world, indicators):
-    client.force_login(world.a.coordinator.user)
-    response = client.post(URL, _post_data(indicators, plans="4", program="1", share="33,5", teachers="27"))
-    assert response.status_code == 302
-    assert f"region={world.a.region.pk}" in response["Location"]
-    stored = dict(MonitoringValue.objects.filter(region=world.a.region, year=THIS_YEAR)
-                  .values_list("indicator__unit", "value"))
-    assert stored == {Unit.UNITS: 4, Unit.YES_NO: 1, Unit.PERCENT: Decimal("33.5"), Unit.PEOPLE: 27}
-    page = client.get(response["Location"]).content.decode()
-    assert "Значения мониторинга сохранены, изменено: 4." in page
-    assert 'value="33,5"' in page
-
-
-@pytest.mark.django_db
-def test_invalid_values_are_shown_on_their_fields_and_nothing_is_saved(client, world, indicators):
-    client.force_login(world.a.coordinator.user)
-    response = client.post(URL, _post_data(indicators, plans="4", share="140", teachers="-2"))
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "Процент — это число от 0 до 100." in body and "Введите целое число, не меньше 0." in body
-    assert f'id="id_indicator_{indicators["share"].pk}_error"' in body
-    assert not MonitoringValue.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_computed_indicator_cannot_be_posted(client, world, indicators):
-    client.force_login(world.a.coordinator.user)
-    data = {**_post_data(indicators, plans="1"), f"indicator_{indicators['trained'].pk}": "50"}
-    assert client.post(URL, data).status_code == 302
-    assert not MonitoringValue.objects.filter(indicator=indicators["trained"]).exists()
-
-
-@pytest.mark.django_db
-def test_curator_reads_the_assigned_region_and_cannot_post(client, world, indicators):
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=world.a.region, year=THIS_YEAR, value=7)
-    client.force_login(world.curator.user)
-    response = client.get(URL)
-    assert response.status_code == 200 and response.context["region"] == world.a.region
-    body = response.content.decode()
-    assert response.context["form"] is None and "вводит их региональный координатор" in body
-    assert client.post(URL, _post_data(indicators, plans="9")).status_code == 403
-    assert MonitoringValue.objects.get().value == 7
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("who", ["curator", "coordinator"])
-def test_another_regions_monitoring_is_404(client, world, indicators, who):
-    user = world.curator.user if who == "curator" else world.a.coordinator.user
-    client.force_login(user)
-    assert client.get(URL, {"region": world.b.region.pk}).status_code == 404
-    assert client.post(f"{URL}?region={world.b.region.pk}", _post_data(indicators, plans="1")).status_code == 404
-
-
-@pytest.mark.django_db
-def test_a_curator_not_assigned_sees_only_their_regions(client, world, indicators):
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=world.a.region, year=THIS_YEAR, value=7777)
-    curator_b = CuratorFactory(user=UserFactory(email="curatorb@test.example"), regions=[world.b.region]).user
-    client.force_login(curator_b)
-    response = client.get(URL)
-    assert response.context["region"] == world.b.region and "7\xa0777" not in response.content.decode()
-    assert client.get(URL, {"region": world.a.region.pk}).status_code == 404
-
-
-@pytest.mark.django_db
-def test_operator_chooses_any_region(client, world, indicators):
-    client.force_login(world.operator)
-    response = client.get(URL, {"region": world.b.region.pk})
-    assert response.context["region"] == world.b.region and response.context["form"] is not None
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("who", ["navigator", "student", "guardian", "venue_staff", "mentor"])
-def test_monitoring_is_404_for_everyone_else(client, world, indicators, who):
-    client.force_login(getattr(world.a, who).user)
-    assert client.get(URL).status_code == 404
-    assert client.post(URL, _post_data(indicators, plans="1")).status_code == 404
-
-
-@pytest.mark.django_db
-def test_past_years_are_read_only_and_bad_years_404(client, world, indicators):
-    MonitoringValue.objects.create(indicator=indicators["plans"], region=world.a.region, year=THIS_YEAR - 1, value=2)
-    client.force_login(world.a.coordinator.user)
-    response = client.get(URL, {"year": THIS_YEAR - 1})
-    assert response.status_code == 200 and response.context["form"] is None
-    assert client.post(f"{URL}?year={THIS_YEAR - 1}", _post_data(indicators, plans="5")).status_code == 403
-    for year in (THIS_YEAR + 1, 2017, "abc"):
-        assert client.get(URL, {"year": year}).status_code == 404
-
-
-@pytest.mark.django_db
-def test_monitoring_page_query_count_does_not_grow_with_indicators(client, world, indicators,
-                                                                   django_assert_num_queries):
-    client.force_login(world.a.coordinator.user)
-    client.get(URL)
-    with django_assert_num_queries(6):
-        client.get(URL)
-    for i in range(6):
-        MonitoringIndicatorFactory(criterion=indicators["plans"].criterion, unit=Unit.PERCENT)
-    with django_assert_num_queries(6):
-        client.get(URL)
 
 
 @pytest.mark.django_db

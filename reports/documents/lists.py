@@ -13,6 +13,7 @@ from bilet.exports import safe_cell
 from .xlsx import DATE, Column, Sheet, workbook_bytes
 
 ANONYMISED = gettext_lazy("(personal data removed)")
+REGION_WORK = gettext_lazy("The region's work")
 
 
 def _day(value):
@@ -79,6 +80,12 @@ LISTS = {
         (gettext_lazy("Number of people"), lambda n: n.people_count),
         (gettext_lazy("Wished month"), lambda n: n.wished_month, DATE),
     ], ()),
+    "mediafile": ([
+        (gettext_lazy("File name"), lambda m: m.original_name),
+        (gettext_lazy("Kind"), lambda m: m.get_kind_display()),
+        (gettext_lazy("Event"), lambda m: m.event.title if m.event else str(REGION_WORK)),
+        (gettext_lazy("Uploaded"), lambda m: _day(m.uploaded_at), DATE),
+    ], ("event",)),
 }
 
 

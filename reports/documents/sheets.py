@@ -144,7 +144,7 @@ def monitoring_sheets(report: MonitoringReport) -> list[Sheet]:
     def rows():
         for r in report.regions:
             for row in r.indicators:
-                yield [r.region.code, r.region.name, row.criterion, row.indicator, row.unit_label, row.figure_code,
+                yield [r.region.code, r.region.name, row.criterion, row.name, row.unit_label, row.figure_code,
                        _yes_no(row, row.this_year), _yes_no(row, row.last_year)]
 
     sheets = [Sheet(_("Monitoring"), columns, rows())]

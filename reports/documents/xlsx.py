@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -39,7 +40,7 @@ def _cell_value(value):
         return safe_cell(value)
     if isinstance(value, bool):
         return "да" if value else "нет"
-    if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime)):
+    if value is not None and not isinstance(value, (int, float, Decimal, dt.date, dt.datetime)):
         return safe_cell(str(value))
     return value
 

@@ -1,5 +1,6 @@
 """Who may read a report's figures and its drill-down lists (SPEC §2): a coordinator their region, a curator the
-regions assigned to them, operator staff every region; anybody else, and any region outside the scope, gets 404."""
+regions assigned to them, operator staff every region; anybody else, and any region outside the scope, gets 404.
+The national summary is for curators (their assigned regions side by side) and operator staff (every region)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from bilet.roles import get_roles
 from regions.models import Campaign, Region
 from regions.selectors import current_campaign, region_list
+
+from ..selectors import summary_region_list
 
 REGION_TYPES = ("monthly", "campaign")
 
@@ -36,17 +39,22 @@ class ReportRequest:
         return urlencode(params | extra)
 
 
-def report_regions(*, user) -> QuerySet[Region]:
+def report_regions(*, user, report_type: str) -> QuerySet[Region]:
     roles = get_roles(user)
     if not (roles.operator or roles.region_ids):
         raise Http404
+    if report_type == "national":
+        regions = summary_region_list(user=user)
+        if not regions.exists():
+            raise Http404
+        return regions
     return region_list(user=user)
 
 
 def report_request(*, user, report_type: str, region_code: str | None, period: str | None,
                    campaign_id: str | None) -> ReportRequest:
     """The parameters of a report page, each checked against the reader's scope (404 outside it)."""
-    regions = report_regions(user=user)
+    regions = report_regions(user=user, report_type=report_type)
     region = None
     if region_code:
         region = regions.filter(code=region_code).first()

@@ -18,7 +18,6 @@ from .definitions import (
     FIGURES,
     MODE_CODES,
     NOSOLOGY_CODES,
-    NOT_YET_RECORDED,
     SOURCES,
     TARGETS,
     FigureDef,
@@ -95,8 +94,6 @@ def _store(values: FigureValues, row: dict) -> None:
 def _finish(values: FigureValues, target: RegionTarget | None) -> FigureValues:
     for code, attr in TARGETS.items():
         values.figures[code] = getattr(target, attr) if target is not None else 0
-    for code in NOT_YET_RECORDED:
-        values.figures[code] = values.period_figures[code] = 0
     for name, target_dict in (("figures", values.figures), ("period_figures", values.period_figures)):
         codes = CODES if name == "figures" else PERIOD_CODES
         ordered = {code: target_dict.get(code, 0) for code in codes}
@@ -134,11 +131,13 @@ def grouped_values(window: Window, *, by: dict[str, str], region=None, region_id
     return result
 
 
-def regions_values(window: Window, region_ids) -> dict[int, FigureValues]:
-    """The figures of many regions side by side: one GROUP BY region query per source, and one for the targets."""
+def regions_values(window: Window, region_ids, *, codes=None) -> dict[int, FigureValues]:
+    """The figures of many regions side by side: one GROUP BY region query per source, and one for the targets.
+    With `codes` (figure codes), only the sources those figures count are read: the other figures stay 0."""
     region_ids = list(region_ids)
-    by = {key: source.region_path for key, source in SOURCES.items()}
-    found = grouped_values(window, by=by, region_ids=region_ids) if region_ids else {}
+    needed = None if codes is None else {d.source for d in FIGURES if d.code in codes}
+    by = {key: source.region_path for key, source in SOURCES.items() if needed is None or key in needed}
+    found = grouped_values(window, by=by, region_ids=region_ids) if region_ids and by else {}
     targets = {t.region_id: t for t in RegionTarget.objects.filter(campaign=window.campaign, region__in=region_ids)}
     return {pk: _finish(found.get(pk) or _empty(), targets.get(pk)) for pk in region_ids}
 

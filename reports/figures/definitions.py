@@ -22,7 +22,7 @@ from django.utils import timezone
 from participants.models import Consent, DiagnosticResult, Navigator, Student
 from regions.models import Appeal, Campaign, Nosology, PromotionMeasure, RegionTarget, TeamTraining, TrainingNeed
 from regions.quotas import DEFAULT_STUDENTS_PER_NAVIGATOR
-from venues.models import Booking, Event
+from venues.models import Booking, Event, MediaFile
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def as_of(moment: dt.datetime, campaign: Campaign | None = None) -> Window:
     """A window that ends at `moment`: the sources of figures that need no campaign (students, diagnostics,
-    consents) read "now" through it — the home page's figures (dashboards.py) are these same definitions."""
+    consents) read "now" through it — the home page's figures (dashboards/figures_by_region.py) are these same
+    definitions."""
     return Window(campaign, moment, moment)
 
 
@@ -98,7 +99,7 @@ def _students(w: Window) -> QuerySet:
 
 def _diagnosed(w: Window) -> QuerySet:
     # Correlated subqueries probe each student of one region through the (student, stage) unique index; a semi-join
-    # would hash the diagnostics of the whole country for one region (see dashboards.py).
+    # would hash the diagnostics of the whole country for one region (see dashboards/navigator.py).
     done = DiagnosticResult.objects.filter(student=OuterRef("pk"), completed_at__lt=w.end).order_by().values("student")
     return _students(w).annotate(
         stages_done=Subquery(done.annotate(n=Count("*")).values("n"), output_field=IntegerField()),
@@ -172,6 +173,11 @@ def _needs(w: Window) -> QuerySet:
     return TrainingNeed.objects.filter(campaign=w.campaign, created_at__gte=w.campaign_start, created_at__lt=w.end)
 
 
+def _media(w: Window) -> QuerySet:
+    # Photos and videos of the region's events and work (issue 15 §5), dated by their upload; a deleted file is gone.
+    return MediaFile.objects.filter(campaign=w.campaign, uploaded_at__gte=w.campaign_start, uploaded_at__lt=w.end)
+
+
 SOURCES: dict[str, Source] = {
     "students": Source(_students, "region", lambda w: Q(created_at__gte=w.start)),
     "diagnosed": Source(
@@ -189,6 +195,7 @@ SOURCES: dict[str, Source] = {
     "trainings": Source(_trainings, "region", lambda w: Q(completed_on__gte=w.first_day)),
     "needs": Source(_needs, "region", lambda w: Q(created_at__gte=w.start)),
     "appeals": Source(_appeals, "region", lambda w: Q(received_at__gte=w.start)),
+    "media": Source(_media, "region", lambda w: Q(uploaded_at__gte=w.start)),
 }
 
 LEVELS = {
@@ -224,6 +231,7 @@ FIGURES: list[FigureDef] = [
     FigureDef("promotion_measures", "promotion"),
     FigureDef("team_trainings", "trainings"),
     FigureDef("training_needs", "needs"),
+    FigureDef("media_files", "media"),
     FigureDef("appeals", "appeals"),
 ]
 
@@ -241,12 +249,6 @@ TARGET_FIGURES = {
     "target_diagnostics": "diagnostics_completed",
     "target_trials": "participations",
 }
-
-# Figures with no records to count yet, each with the issue that brings them: 0 until then, in every report.
-NOT_YET_RECORDED = {
-    "media_files": 15,  # photos and videos of events: issue 15
-}
-
 
 def figure_key(d: FigureDef) -> str:
     return f"{d.code}.{d.of}" if d.of else d.code

@@ -19,9 +19,11 @@ from participants.tests.factories import ConsentFactory, NavigatorFactory, Stude
 from regions.models import Appeal, Campaign, CampaignStage, PromotionMeasure, TeamTraining, TrainingNeed
 from regions.tests.factories import CampaignFactory, RegionTargetFactory, UserFactory, nosology
 from reports import services
+from reports.services import builds
 from reports.models import Report, ReportType
-from venues.models import Booking, Event
-from venues.tests.factories import BookingFactory, EventFactory, MentorFactory
+from venues.models import Booking, Event, MediaFile
+from venues.services.media import media_delete
+from venues.tests.factories import BookingFactory, EventFactory, MediaFileFactory, MentorFactory
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -46,7 +48,7 @@ def _nosology(hearing_online):
 
 
 TARGETS = {"target_students": 100, "target_navigators": 10, "target_diagnostics": 50, "target_trials": 20}
-NOVEMBER_RECORDS = {"promotion_measures": 2, "team_trainings": 1, "training_needs": 1, "media_files": 0}
+NOVEMBER_RECORDS = {"promotion_measures": 2, "team_trainings": 1, "training_needs": 1, "media_files": 3}
 
 NOVEMBER = {
     "students_registered": 6, "diagnostics_completed": 2,
@@ -63,7 +65,7 @@ NOVEMBER_PERIOD = {
     "participants_offline": 0, "participants_online": 4, "participations": 5,
     "participants_disabled": 1, "participants_by_nosology": _nosology(1),
     "events_held": 3, "mentors_active": 2, "venues_active": 2,
-    "navigators": 0, "promotion_measures": 1, "team_trainings": 1, "training_needs": 1, "media_files": 0,
+    "navigators": 0, "promotion_measures": 1, "team_trainings": 1, "training_needs": 1, "media_files": 2,
     "appeals": 1,
 }
 CAMPAIGN = {
@@ -73,7 +75,7 @@ CAMPAIGN = {
     "participants_disabled": 1, "participants_by_nosology": _nosology(1),
     "events_held": 5, "mentors_active": 2, "venues_active": 2,
     "navigators": 3, "navigators_at_quota": 2, "consents_active": 5,
-    **TARGETS, "promotion_measures": 3, "team_trainings": 1, "training_needs": 2, "media_files": 0, "appeals": 2,
+    **TARGETS, "promotion_measures": 3, "team_trainings": 1, "training_needs": 2, "media_files": 4, "appeals": 2,
 }
 # The campaign report's period is the campaign itself: every student, navigator and event here falls within it.
 CAMPAIGN_PERIOD = {code: value for code, value in CAMPAIGN.items()
@@ -120,6 +122,29 @@ def _records(region, campaign, other_campaign):
         need = TrainingNeed.objects.create(region=region, campaign=campaign, topic="Работа с ОВЗ", audience="teacher",
                                            people_count=12, wished_month=dt.date(2027, 2, 1))
         TrainingNeed.objects.filter(pk=need.pk).update(created_at=created_at)
+
+
+def _media(world, campaign, other_campaign, events) -> dict:
+    """Photos and videos: of region a's campaign uploaded 15 Oct, 10 Nov, at 23:30 on 30 Nov (the region's own) and at
+    00:30 on 1 Dec; and what must not count — one deleted, one of region b, one of another campaign, one uploaded
+    before the campaign began."""
+    a = world.a
+    e1, e3, e5, e2, eb, e_old = events
+    made = {}
+    for name, when, fields in (
+        ("october", OCT, {"event": e1}),
+        ("november", NOV, {"event": e3, "kind": MediaFile.Kind.VIDEO}),
+        ("last_minute", LAST_MINUTE_OF_NOVEMBER, {"event": None, "region": a.region, "campaign": campaign}),
+        ("december", FIRST_MINUTE_OF_DECEMBER, {"event": e5}),
+        ("deleted", NOV, {"event": e2, "uploaded_by": a.coordinator.user}),
+        ("other_region", NOV, {"event": eb}),
+        ("other_campaign", NOV, {"event": e_old}),
+        ("before_campaign", at(8, 20), {"event": None, "region": a.region, "campaign": campaign}),
+    ):
+        made[name] = MediaFileFactory(**fields)
+        MediaFile.objects.filter(pk=made[name].pk).update(uploaded_at=when)
+    media_delete(actor=a.coordinator.user, media=made.pop("deleted"))
+    return made
 
 
 @pytest.fixture
@@ -181,7 +206,8 @@ def known(world):
         Appeal.objects.create(region=a.region, author_name="Заявитель", subject="Вопрос", text="…",
                               received_at=received_at, due_on=received_at.date() + dt.timedelta(days=30))
     _records(a.region, campaign, other_campaign)
-    return SimpleNamespace(
+    media = _media(world, campaign, other_campaign, (e1, e3, e5, e2, eb, e_old))
+    return SimpleNamespace(media=media,
         world=world, campaign=campaign, region=a.region, other_region=b.region, period=dt.date(2026, 11, 1),
         school1=school1, school2=school2, n1=n1, n2=n2, n3=n3, m1=m1, m2=m2, v1=v1, v2=v2,
         s1=s1, s2=s2, s3=s3, s4=s4, s5=s5, s6=s6, s7=s7, e1=e1, e2=e2, e3=e3, e4=e4, e5=e5, eb=eb, e_old=e_old,
@@ -202,9 +228,11 @@ class FakeRenderer:
         self.calls = []
         self.error = None
 
-    def __call__(self, *, report_type, campaign, region=None, period=None, author="", progress=None):
-        self.calls.append(SimpleNamespace(report_type=report_type, campaign=campaign, region=region, period=period,
-                                          author=author))
+    def __call__(self, *, report_type, campaign, region=None, period=None, regions=None, author="", progress=None):
+        self.calls.append(SimpleNamespace(
+            report_type=report_type, campaign=campaign, region=region, period=period, author=author,
+            regions=None if regions is None else sorted(r.code for r in regions),
+        ))
         if self.error is not None:
             raise self.error
         for stage, percent in (("показатели", 30), ("PDF", 60), ("XLSX", 90)):
@@ -220,7 +248,7 @@ class FakeRenderer:
 @pytest.fixture
 def renderer(monkeypatch):
     fake = FakeRenderer()
-    monkeypatch.setattr(services, "_default_renderer", lambda: fake)
+    monkeypatch.setattr(builds, "_default_renderer", lambda: fake)
     return fake
 
 

@@ -46,6 +46,17 @@ def test_national_prints_every_region_by_code(known, tmp_path):
     assert len(result["files"]) == 2
 
 
+def test_national_of_some_regions_keeps_the_json_of_the_contract(known, tmp_path):
+    """`--regions` (a curator's regions) narrows the summary; the JSON has the same keys and each region's figures."""
+    every = build("national", "--period", "2026-11", out=tmp_path / "every")
+    some = build("national", "--period", "2026-11", "--regions", "71", out=tmp_path / "some")
+    assert set(some) == set(every) == {"type", "region", "period", "campaign", "files", "figures", "period_figures"}
+    assert (some["type"], some["region"], some["period"]) == ("national", None, "2026-11")
+    assert some["figures"] == {"71": NOVEMBER} and some["period_figures"] == {"71": NOVEMBER_PERIOD}
+    assert some["figures"]["71"] == every["figures"]["71"]
+    assert all(Path(path).exists() for path in some["files"])
+
+
 def test_monitoring_of_a_region_and_of_all(known, tmp_path):
     assert build("monitoring", "--region", "71", out=tmp_path)["figures"] == CAMPAIGN
     assert build("monitoring", out=tmp_path)["figures"]["71"] == CAMPAIGN
@@ -59,6 +70,8 @@ def test_monitoring_of_a_region_and_of_all(known, tmp_path):
     (["campaign", "--region", "99"], "99"),
     (["monthly", "--region", "71", "--period", "ноябрь"], "YYYY-MM"),
     (["national", "--campaign", "9999"], "9999"),
+    (["national", "--regions", "71,99"], "99"),
+    (["campaign", "--region", "71", "--regions", "71"], "Только сводка по регионам"),
 ])
 def test_errors_are_command_errors_with_a_clear_message(known, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):

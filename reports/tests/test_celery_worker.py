@@ -126,3 +126,18 @@ def test_a_worker_killed_mid_build_leaves_the_build_to_a_second_worker(start_cel
     first_log, second_log = first.log_path.read_text(), second.log_path.read_text()
     assert f"{task} received" in first_log and "succeeded" not in first_log
     assert f"{task} received" in second_log and f"{task} succeeded" in second_log
+
+
+def test_a_curators_national_summary_is_built_by_a_worker_for_their_regions_only(celery_worker, world):
+    with transaction.atomic():
+        report, _ = services.report_request(
+            actor=world.curator.user, report_type=ReportType.NATIONAL, region=None, campaign=world.campaign,
+        )
+        report_enqueue(report)
+    _wait(lambda: Report.objects.get(pk=report.pk).is_finished, timeout=90, what="the summary's build",
+          log=celery_worker.log)
+    report.refresh_from_db()
+    assert report.state == Report.State.READY, report.failure_reason
+    assert list(report.figures) == list(report.period_figures) == [world.a.region.code]
+    assert report.figures[world.a.region.code]["students_registered"] == 3  # region a's three students
+    assert report.pdf.open("rb").read(5) == b"%PDF-" and report.xlsx.open("rb").read(2) == b"PK"

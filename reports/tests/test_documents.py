@@ -1,5 +1,6 @@
 """The files carry the same figures as the JSON: every figure in the XLSX cells (openpyxl) and in the PDF's text."""
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -54,8 +55,8 @@ def test_xlsx_has_every_figure(november):
 def test_xlsx_lists_and_formula_escape(november, known):
     book = openpyxl.load_workbook(io.BytesIO(november.xlsx))
     titles = [ws.title for ws in book.worksheets]
-    # figures, disabilities (per group; per student), per month, mentors, promotion, training, needs
-    assert len(titles) == 8
+    # figures, disabilities (per group; per student), per month, mentors, promotion, training, needs, photos and videos
+    assert len(titles) == 9
     disabled = list(book.worksheets[2].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[3], row[4]) for row in disabled] == [(known.s4.full_name, 0, 1)]  # E4 online, in November
     mentors = list(book.worksheets[4].iter_rows(min_row=2, values_only=True))
@@ -63,6 +64,9 @@ def test_xlsx_lists_and_formula_escape(november, known):
     promotion = [row[2] for row in book.worksheets[5].iter_rows(min_row=2, values_only=True)]
     assert promotion == ["'=Статья 2026-11-05"]  # a title typed as a formula stays text
     assert book.worksheets[0]["C2"].number_format == "#,##0"
+    media = [row[:3] for row in book["Фото и видео"].iter_rows(min_row=2, values_only=True)]
+    assert media == [(dt.datetime(2026, 11, 30), "фото", "Работа региона"),
+                     (dt.datetime(2026, 11, 10), "видео", known.e3.title)]
 
 
 def test_pdf_has_every_figure_and_the_cover(november):
@@ -94,6 +98,37 @@ def test_national_files(known):
     text = _pdf_text(rendered.pdf)
     assert "Тульская область" in text and "(71)" in text and "(67)" in text
     assert "below the expected share" in text or "ниже ожидаемой доли" in text
+
+
+def test_a_curators_summary_through_the_form_the_task_and_the_files(client, known,
+                                                                     django_capture_on_commit_callbacks):
+    """Region 71's curator asks for the national summary on the form; the build task (in-process) renders it for their
+    regions only — its figures, its XLSX and its PDF — and a curator of region 67 cannot download it."""
+    from django.urls import reverse
+
+    from regions.tests.factories import CuratorFactory, UserFactory
+    from reports.models import Report
+
+    client.force_login(known.world.curator.user)
+    assert 'value="national"' in client.get(reverse("reports:report_new")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_new"),
+                               {"report_type": "national", "region": "", "campaign": known.campaign.pk})
+    report = Report.objects.get(report_type="national")
+    assert response.url == reverse("reports:report_detail", args=[report.pk])
+    assert report.state == "ready" and report.figures == {"71": CAMPAIGN}
+    xlsx = client.get(reverse("reports:report_download", args=[report.pk, "xlsx"]))
+    header, *rows = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0].iter_rows(
+        values_only=True)
+    assert [row[1] for row in rows] == ["71"]
+    assert {code: rows[0][header.index(code)] for code in SCALAR} == {code: CAMPAIGN[code] for code in SCALAR}
+    pdf = client.get(reverse("reports:report_download", args=[report.pk, "pdf"]))
+    text = _pdf_text(b"".join(pdf.streaming_content))
+    assert "Тульская область" in text and "(71)" in text and "Смоленская" not in text and "(67)" not in text
+
+    client.force_login(CuratorFactory(user=UserFactory(), regions=[known.other_region]).user)
+    for kind in ("pdf", "xlsx"):
+        assert client.get(reverse("reports:report_download", args=[report.pk, kind])).status_code == 404
 
 
 def test_progress_is_reported(known):

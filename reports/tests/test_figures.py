@@ -126,10 +126,27 @@ def test_monitoring_indicators_this_year_and_last(known):
     MonitoringValue.objects.create(indicator=entered, region=known.region, year=2026, value=1)
     MonitoringValue.objects.create(indicator=computed, region=known.region, year=2025, value=Decimal("310"))
     report = monitoring_report(campaign=known.campaign, region=known.region)
-    rows = {row.indicator: row for row in report.regions[0].indicators}
+    rows = {row.name: row for row in report.regions[0].indicators}
     # both years of a computed indicator come from the figures — last year's from the 2025 campaign (s2 attended
     # its event), not from the value entered by hand
     assert (rows["Участники проб"].this_year, rows["Участники проб"].last_year) == (CAMPAIGN["participants"], 1)
     assert (rows["Есть региональный штаб"].this_year, rows["Есть региональный штаб"].last_year) == (1, None)
     summary = monitoring_report(campaign=known.campaign)
     assert [r.region.code for r in summary.regions] == ["67", "71"]  # by name: Смоленская, Тульская
+
+
+def test_media_files_count_the_regions_photos_and_videos_of_the_campaign(known):
+    """SPEC §4 `media_files`: records of the region dated within the campaign by `D` — the region's files of the
+    campaign uploaded from its first day to the end of the period; a deleted file, another region's, another
+    campaign's and one uploaded before the campaign began do not count."""
+    november = month_window(known.campaign, known.period)
+    values = region_values(november, known.region)
+    assert (values.figures["media_files"], values.period_figures["media_files"]) == (3, 2)
+    assert region_values(campaign_window(known.campaign), known.region).figures["media_files"] == 4
+    assert region_values(november, known.other_region).figures["media_files"] == 1  # region b's own file
+    # one more deletion is one fewer
+    from venues.services.media import media_delete
+
+    media_delete(actor=known.world.a.coordinator.user, media=known.media["november"])
+    values = region_values(november, known.region)
+    assert (values.figures["media_files"], values.period_figures["media_files"]) == (2, 1)

@@ -200,7 +200,7 @@ def test_exports_never_carry_another_region(client, matrix_world, role, url_name
 # Kept apart from the tables above so that branches adding to those do not collide with this one.
 
 RECORD_KINDS = ["promotion", "training", "need"]
-RECORD_LISTS = ["regions:promotion_list", "regions:training_list", "regions:need_list", "regions:monitoring"]
+RECORD_LISTS = ["regions:promotion_list", "regions:training_list", "regions:need_list", "reports:monitoring"]
 
 
 @pytest.fixture
@@ -279,9 +279,9 @@ def test_own_region_records_are_listed(client, records_world, role, url_name):
     body = client.get(reverse(url_name)).content.decode()
     a = records_world.a
     expected = {"regions:promotion_list": a.promotion.title, "regions:training_list": a.training.person_name,
-                "regions:need_list": a.need.topic, "regions:monitoring": a.region.name}[url_name]
+                "regions:need_list": a.need.topic, "reports:monitoring": a.region.name}[url_name]
     assert expected in body
-    if url_name == "regions:monitoring":
+    if url_name == "reports:monitoring":
         assert ('value="71071"' if role == "coordinator" else "71\xa0071") in body
 
 
@@ -401,7 +401,7 @@ def test_own_regions_report_is_reachable(client, matrix_world, role, url_name, e
 
 
 @pytest.mark.django_db
-def test_national_summary_is_operator_staffs_only(client, matrix_world):
+def test_the_summary_of_every_region_is_operator_staffs_only(client, matrix_world):
     from reports import services
     from reports.models import ReportType
 
@@ -413,6 +413,92 @@ def test_national_summary_is_operator_staffs_only(client, matrix_world):
         assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 404
     client.force_login(matrix_world.operator)
     assert client.get(reverse("reports:report_detail", args=[national.pk])).status_code == 200
+
+
+# --- A curator's national summary (issue 13 §2c): their regions side by side, reachable by them only ------------------
+
+
+@pytest.fixture
+def summary_world(matrix_world):
+    """Each region's curator has built the national summary of their regions (region a's curator: a; region b's: b),
+    and operator staff that of every region (stand-in files)."""
+    from regions.tests.factories import CuratorFactory, UserFactory
+    from reports import services
+    from reports.models import ReportType
+
+    w = matrix_world
+    w.b.curator = CuratorFactory(user=UserFactory(email="curator67@test.example"), regions=[w.b.region])
+    for side, user in (("a", w.curator.user), ("b", w.b.curator.user), ("all", w.operator)):
+        summary, _ = services.report_request(actor=user, report_type=ReportType.NATIONAL, region=None,
+                                             campaign=w.campaign)
+        setattr(w, f"summary_{side}", services.report_build(report_id=summary.pk))
+    return w
+
+
+SUMMARY_PAGES = [
+    ("get", "reports:report_detail", []),
+    ("get", "reports:report_download", ["pdf"]),
+    ("get", "reports:report_download", ["xlsx"]),
+    ("post", "reports:report_rebuild", []),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method,url_name,extra", SUMMARY_PAGES)
+def test_another_curators_summary_and_its_files_are_404(client, summary_world, role, method, url_name, extra):
+    """Region b's curator's summary, and operator staff's summary of every region (b among them), to every role of
+    region a — its curator included."""
+    from reports.models import Report
+
+    client.force_login(_user(summary_world, "a", role))
+    for summary in (summary_world.summary_b, summary_world.summary_all):
+        response = getattr(client, method)(reverse(url_name, args=[summary.pk, *extra]))
+        assert response.status_code == 404, f"{role} reached {url_name} of {summary.parameters_label}"
+    assert Report.objects.filter(report_type="national").count() == 3  # nothing rebuilt
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "curator"])
+@pytest.mark.parametrize("method,url_name,extra", SUMMARY_PAGES)
+def test_a_curators_summary_is_404_to_the_other_roles_of_the_region(client, summary_world, role, method, url_name,
+                                                                    extra):
+    client.force_login(_user(summary_world, "a", role))
+    response = getattr(client, method)(reverse(url_name, args=[summary_world.summary_a.pk, *extra]))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_each_curator_reaches_their_own_summary_its_files_and_its_history(client, summary_world, side):
+    from reports.models import Report
+
+    w = summary_world
+    mine, theirs = (w.summary_a, w.summary_b) if side == "a" else (w.summary_b, w.summary_a)
+    client.force_login(getattr(w, side).curator.user if side == "b" else w.curator.user)
+    page = client.get(reverse("reports:report_detail", args=[mine.pk]))
+    assert page.status_code == 200 and getattr(w, side).region.name in page.content.decode()
+    for kind in ("pdf", "xlsx"):
+        assert client.get(reverse("reports:report_download", args=[mine.pk, kind])).status_code == 200
+    history = list(client.get(reverse("reports:report_list")).context["page_obj"])
+    assert mine in history and theirs not in history and w.summary_all not in history
+    response = client.post(reverse("reports:report_rebuild", args=[mine.pk]))
+    rebuilt = Report.objects.get(parameters_key=mine.parameters_key, is_current=True)
+    assert response.status_code == 302 and rebuilt.pk != mine.pk
+    assert list(rebuilt.regions.values_list("code", flat=True)) == [getattr(w, side).code]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_summary_page_shows_a_curator_their_regions_and_nobody_else_any(client, summary_world, role):
+    client.force_login(_user(summary_world, "a", role))
+    response = client.get(reverse("reports:report_preview", args=["national"]))
+    if role != "curator":
+        assert response.status_code == 404
+        return
+    assert [row.region.code for row in response.context["report"].rows] == ["71"]
+    body = response.content.decode()
+    assert summary_world.a.region.name in body and summary_world.b.region.name not in body
 
 
 @pytest.fixture
@@ -589,3 +675,92 @@ def test_other_regions_appeals_are_404_and_unlisted(client, matrix_world, role):
             assert "Обращение чужого региона" not in response.content.decode()
             if query == "":
                 assert "Обращение своего региона" in response.content.decode()
+
+
+# --- Photos and videos (issue 15 §5): children are in them; only the region's scope sees them ------------------------
+# Kept apart from the tables above so that branches adding to those do not collide with this one.
+
+MEDIA_FILE_URLS = ["venues:media_file", "venues:media_thumbnail"]
+
+
+@pytest.fixture
+def media_world(matrix_world):
+    from venues.tests.factories import MediaFileFactory
+
+    for w in (matrix_world.a, matrix_world.b):
+        w.media = MediaFileFactory(event=w.event, caption=f"Фото пробы ({w.name})", uploaded_by=w.venue_staff.user)
+        w.region_media = MediaFileFactory(event=None, region=w.region, campaign=matrix_world.campaign,
+                                          caption=f"Форум ({w.name})", uploaded_by=w.coordinator.user)
+    return matrix_world
+
+
+def _media_gone(client, media) -> None:
+    from venues.models import MediaFile
+
+    for url_name in MEDIA_FILE_URLS:
+        assert client.get(reverse(url_name, args=[media.pk])).status_code == 404, url_name
+    assert client.post(reverse("venues:media_delete", args=[media.pk])).status_code == 404
+    assert MediaFile.objects.filter(pk=media.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("attr", ["media", "region_media"])
+def test_other_regions_photos_and_videos_are_404(client, media_world, role, attr):
+    from bilet.models import PersonalDataAccess
+
+    client.force_login(_user(media_world, "a", role))
+    _media_gone(client, getattr(media_world.b, attr))
+    gallery = reverse("venues:event_gallery", args=[media_world.b.event.pk])
+    assert client.get(gallery).status_code == 404
+    assert client.post(gallery, {"caption": "x"}).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_gallery_never_shows_another_regions_files(client, media_world, role):
+    client.force_login(_user(media_world, "a", role))
+    b = media_world.b
+    for query in ("", f"?region={b.region.pk}", "?q=Форум", "?q=пробы", "?of=region", "?of=events"):
+        response = client.get(reverse("venues:gallery") + query)
+        assert response.status_code in (200, 404), (query, response.status_code)
+        if response.status_code == 200:
+            body = response.content.decode()
+            for marker in (b.media.caption, b.region_media.caption, b.region.name, b.event.title):
+                assert marker not in body, f"{role} sees {marker!r} of region b on the gallery{query}"
+            for media in (b.media, b.region_media):
+                assert reverse("venues:media_thumbnail", args=[media.pk]) not in body
+
+
+# Inside region a: files of another venue's event, the region's own files for venue staff, and the roles with no
+# gallery at all (SPEC §2: photos of children are for the coordinator, the curator, operator staff and the event's
+# venue staff for that event).
+MEDIA_INSIDE = [
+    ("venue_staff", "region_media"),
+    ("other_venue_staff", "media"),
+    ("other_venue_staff", "region_media"),
+    ("mentor", "media"),
+    ("navigator", "media"),
+    ("guardian", "media"),
+    ("student", "media"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who,attr", MEDIA_INSIDE)
+def test_inside_the_region_photos_stay_with_their_scope(client, media_world, who, attr):
+    a = media_world.a
+    client.force_login(getattr(a, who).user)
+    _media_gone(client, getattr(a, attr))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "curator", "venue_staff", "operator"])
+def test_own_photos_are_reachable(client, media_world, role):
+    user = media_world.operator if role == "operator" else _user(media_world, "a", role)
+    client.force_login(user)
+    for url_name in MEDIA_FILE_URLS:
+        assert client.get(reverse(url_name, args=[media_world.a.media.pk])).status_code == 200
+    assert client.get(reverse("venues:event_gallery", args=[media_world.a.event.pk])).status_code == 200
+    assert media_world.a.media.caption in client.get(reverse("venues:gallery")).content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from regions.tests.factories import CuratorFactory, RegionFactory, UserFactory
 from reports import services
+from reports.services import builds
 from reports.models import Report, ReportType
 from reports.services import ReportError, report_build, report_monthly_schedule, report_request
 
@@ -47,8 +48,8 @@ def test_coordinator_asks_for_a_report_of_their_region(world):
         ("coordinator_b", ReportType.CAMPAIGN, "a"),  # another region's coordinator
         ("curator_other", ReportType.CAMPAIGN, "a"),  # a curator not assigned to the region
         ("navigator", ReportType.CAMPAIGN, "a"),
-        ("coordinator_a", ReportType.NATIONAL, None),  # every region: operator staff only
-        ("curator", ReportType.NATIONAL, None),
+        ("coordinator_a", ReportType.NATIONAL, None),  # a summary: curators and operator staff only
+        ("navigator", ReportType.NATIONAL, None),
     ],
 )
 def test_outside_the_scope_is_refused(world, who, report_type, region):
@@ -67,6 +68,43 @@ def test_outside_the_scope_is_refused(world, who, report_type, region):
 def test_curator_and_operator_may_ask(world):
     assert _request(world, world.curator.user)[1]
     assert _request(world, world.operator, ReportType.NATIONAL, region=None)[1]
+    assert _request(world, world.curator.user, ReportType.NATIONAL, region=None)[1]
+
+
+# --- the national summary of a curator's regions (issue 13 §2c) ----------------------------------------------------
+
+
+def _codes(report: Report) -> list[str]:
+    return sorted(report.regions.values_list("code", flat=True))
+
+
+def test_a_curators_summary_covers_their_regions_and_the_operators_every_region(world):
+    mine, _ = _request(world, world.curator.user, ReportType.NATIONAL, region=None)
+    everyone, _ = _request(world, world.operator, ReportType.NATIONAL, region=None)
+    assert (_codes(mine), _codes(everyone)) == (["71"], ["67", "71"])
+    assert mine.parameters_key != everyone.parameters_key and mine.is_current and everyone.is_current
+    assert mine.parameters_key.startswith(f"national:-:{world.campaign.pk}:-:r")
+    # a curator of both regions asks for the same set as operator staff: the existing build is offered
+    both = CuratorFactory(user=UserFactory(), regions=[world.a.region, world.b.region]).user
+    assert _request(world, both, ReportType.NATIONAL, region=None) == (everyone, False)
+
+
+def test_a_summary_of_regions_outside_the_curators_is_refused(world):
+    with pytest.raises(ReportError, match="вне ваших регионов"):
+        report_request(actor=world.curator.user, report_type=ReportType.NATIONAL, region=None,
+                       campaign=world.campaign, regions=[world.a.region, world.b.region])
+    with pytest.raises(ReportError, match="вне ваших регионов"):
+        report_request(actor=world.curator.user, report_type=ReportType.NATIONAL, region=None,
+                       campaign=world.campaign, regions=[])
+    assert not Report.objects.exists()
+
+
+def test_a_summary_is_built_for_its_own_regions(world, renderer):
+    mine, _ = _request(world, world.curator.user, ReportType.NATIONAL, region=None)
+    report_build(report_id=mine.pk)
+    regional, _ = _request(world, world.curator.user)
+    report_build(report_id=regional.pk)
+    assert [call.regions for call in renderer.calls] == [["71"], None]
 
 
 @pytest.mark.parametrize(
@@ -157,7 +195,7 @@ def test_renderer_refusal_fails_the_report_with_its_reason(world, renderer):
 
 def test_storage_errors_propagate_for_the_task_to_retry(world, renderer, monkeypatch):
     report, _ = _request(world, world.a.coordinator.user)
-    monkeypatch.setattr(services, "_clear_folder", lambda folder: (_ for _ in ()).throw(OSError("volume gone")))
+    monkeypatch.setattr(builds, "_clear_folder", lambda folder: (_ for _ in ()).throw(OSError("volume gone")))
     with pytest.raises(OSError):
         report_build(report_id=report.pk)
     report.refresh_from_db()

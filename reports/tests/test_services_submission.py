@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regions.tests.factories import CuratorFactory, UserFactory
 from reports import selectors, services
-from reports.models import Report, ReportSubmission, ReportSubmissionEvent, ReportType
+from reports.models import Report, ReportDeadline, ReportSubmission, ReportSubmissionEvent, ReportType
 from reports.services import ReportError, report_accept, report_deadline_set, report_return, report_send
 
 from .conftest import make_report
@@ -149,8 +149,8 @@ def test_review_refusals(world, renderer):
 
 def test_overdue_until_sent_and_again_when_returned(world, renderer):
     report = make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
-    services.ReportDeadline.objects.create(region=world.a.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=1))
-    services.ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY + dt.timedelta(days=1))
+    ReportDeadline.objects.create(region=world.a.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=1))
+    ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY + dt.timedelta(days=1))
     coordinator = world.a.coordinator.user
     assert _state(coordinator, report) == "overdue"
     assert [d.region for d in selectors.overdue_deadlines(user=world.curator.user)] == [world.a.region]
@@ -165,7 +165,7 @@ def test_overdue_until_sent_and_again_when_returned(world, renderer):
 
 
 def test_a_deadline_without_any_report_is_overdue(world):
-    services.ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=3))
+    ReportDeadline.objects.create(region=world.b.region, period=LAST_MONTH, due_on=TODAY - dt.timedelta(days=3))
     assert [d.submission_state for d in selectors.deadline_list(user=world.b.coordinator.user)] == ["overdue"]
     assert list(selectors.overdue_deadlines(user=world.a.coordinator.user)) == []  # another region's
 
@@ -177,3 +177,84 @@ def test_a_returned_report_is_labelled_in_the_masculine(world, renderer):
     assert [str(e.get_action_display()) for e in selectors.submission_events(report=report)] == [
         "отправлен куратору", "возвращён на доработку",
     ]
+
+
+# --- the curator's decision reaches the coordinators as a notification (issue 15 §6) -----------------------------------
+
+
+def _unread(user) -> int:
+    from bilet.notifications import unread_count
+
+    return unread_count(user=user)
+
+
+def test_accepted_and_returned_reports_notify_the_regions_coordinators(world, renderer,
+                                                                       django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.urls import reverse
+
+    from bilet.models import Notification, NotificationKind
+    from regions.tests.factories import CoordinatorFactory
+
+    coordinator = world.a.coordinator.user
+    second = CoordinatorFactory(region=world.a.region, user=UserFactory(email="coordinator71b@test.example")).user
+    monthly = make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
+    campaign = make_report(world)
+    for report in (monthly, campaign):
+        report_send(actor=coordinator, report=report)
+    before = {user: _unread(user) for user in (coordinator, second, world.b.coordinator.user, world.curator.user)}
+    with django_capture_on_commit_callbacks(execute=True):
+        report_accept(actor=world.curator.user, report=monthly, comment="Спасибо")
+        report_return(actor=world.curator.user, report=campaign, comment="Нет данных о наставниках.")
+    for user in (coordinator, second):
+        assert _unread(user) == before[user] + 2
+    assert _unread(world.b.coordinator.user) == before[world.b.coordinator.user]  # another region's: nothing
+    assert _unread(world.curator.user) == before[world.curator.user]
+    told = Notification.objects.filter(recipient=coordinator).order_by("pk")
+    accepted, returned = told.filter(kind__in=[NotificationKind.REPORT_ACCEPTED, NotificationKind.REPORT_RETURNED])
+    assert (accepted.kind, accepted.link) == ("report_accepted", reverse("reports:report_detail", args=[monthly.pk]))
+    assert accepted.text == f"Куратор принял отчёт «{monthly}». Комментарий: Спасибо"
+    assert (returned.kind, returned.link) == ("report_returned", reverse("reports:report_detail", args=[campaign.pk]))
+    assert returned.text == f"Куратор вернул отчёт «{campaign}» на доработку: Нет данных о наставниках."
+    emails = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
+    assert emails == [
+        ("coordinator71@test.example", "Отчёт возвращён на доработку"), ("coordinator71@test.example", "Отчёт принят"),
+        ("coordinator71b@test.example", "Отчёт возвращён на доработку"), ("coordinator71b@test.example", "Отчёт принят"),
+    ]
+    assert f"/reports/{monthly.pk}/" in next(m.body for m in mail.outbox if m.subject.startswith("Отчёт принят"))
+
+
+def test_a_coordinator_who_turned_off_one_kinds_email_still_sees_the_notification(
+        world, renderer, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from bilet.models import NotificationKind
+    from bilet.notifications import email_preferences_set
+
+    coordinator = world.a.coordinator.user
+    email_preferences_set(user=coordinator, email_kinds=[k for k in NotificationKind.values if k != "report_returned"])
+    returned, accepted = make_report(world), make_report(world, report_type=ReportType.MONTHLY, period=LAST_MONTH)
+    for report in (returned, accepted):
+        report_send(actor=coordinator, report=report)
+    before = _unread(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_return(actor=world.curator.user, report=returned, comment="Уточните охват.")
+    assert _unread(coordinator) == before + 1
+    assert mail.outbox == []  # the returned kind's email is off
+    with django_capture_on_commit_callbacks(execute=True):
+        report_accept(actor=world.curator.user, report=accepted)
+    assert _unread(coordinator) == before + 2
+    assert [(m.to, m.subject.split(":")[0]) for m in mail.outbox] == [([coordinator.email], "Отчёт принят")]
+
+
+def test_a_refused_review_tells_nobody(world, renderer, django_capture_on_commit_callbacks):
+    from bilet.models import Notification
+
+    report = make_report(world)
+    report_send(actor=world.a.coordinator.user, report=report)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ReportError):
+        report_return(actor=world.curator.user, report=report, comment="  ")
+    other_curator = CuratorFactory(user=UserFactory(), regions=[world.b.region]).user
+    with pytest.raises(ReportError):
+        report_accept(actor=other_curator, report=report)
+    assert not Notification.objects.filter(kind__startswith="report_").exists()

@@ -10,6 +10,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports import services
+from reports.services import builds
 from reports.models import Report, ReportType
 from reports.tasks import build_monthly_reports, build_report_task
 
@@ -52,7 +53,7 @@ def test_a_transient_error_that_passes_leaves_a_built_report(world, renderer, mo
             raise OSError("volume not mounted yet")
         return renderer(**kwargs)
 
-    monkeypatch.setattr(services, "_default_renderer", lambda: flaky)
+    monkeypatch.setattr(builds, "_default_renderer", lambda: flaky)
     report = _queued(world)
     build_report_task.apply(args=[report.pk], throw=False)  # eager: the retry runs at once
     report.refresh_from_db()

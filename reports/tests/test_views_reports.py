@@ -33,7 +33,7 @@ def test_coordinator_builds_a_report_from_the_form(client, world, renderer, djan
     assert page.status_code == 200
     body = page.content.decode()
     assert world.a.region.name in body and world.b.region.name not in body
-    assert 'value="national"' not in body  # the national summary is operator staff's
+    assert 'value="national"' not in body  # the national summary is for curators and operator staff
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report_new"), {
             "report_type": "monthly", "region": world.a.region.pk, "campaign": world.campaign.pk,

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from regions.tests.factories import CampaignFactory, CompetencyFactory, MunicipalityFactory, UserFactory
-from venues.models import Booking, Event, Mentor, Venue, VenueCampaign, VenueStaff
+from venues.models import Booking, Event, MediaFile, Mentor, Venue, VenueCampaign, VenueStaff
 
 
 class VenueFactory(factory.django.DjangoModelFactory):
@@ -88,3 +88,28 @@ class BookingFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     student = factory.SubFactory("participants.tests.factories.StudentFactory")
     status = Booking.Status.CONFIRMED
+
+
+def _sample_jpeg() -> bytes:
+    from bilet.tests.media_samples import image_bytes
+
+    return image_bytes("JPEG", (64, 48))
+
+
+class MediaFileFactory(factory.django.DjangoModelFactory):
+    """A photo of an event (pass `event=None` with a `region` and a `campaign` for a file of the region's work)."""
+
+    class Meta:
+        model = MediaFile
+
+    event = factory.SubFactory(EventFactory)
+    region = factory.LazyAttribute(lambda o: o.event.region)
+    campaign = factory.LazyAttribute(lambda o: o.event.campaign)
+    kind = MediaFile.Kind.PHOTO
+    file = factory.django.FileField(filename="upload.jpg", data=factory.LazyFunction(_sample_jpeg))
+    thumbnail = factory.django.FileField(filename="thumbnail.jpg", data=factory.LazyFunction(_sample_jpeg))
+    original_name = factory.Sequence(lambda n: f"IMG_{n:04d}.jpg")
+    content_type = "image/jpeg"
+    size = 1000
+    width, height = 64, 48
+    caption = factory.Sequence(lambda n: f"Фото {n}")

@@ -53,6 +53,8 @@ from ..services.events import (
     event_submit,
     event_update,
 )
+from .media import media_roles
+
 
 def _can_see_schedule(roles) -> bool:
     return bool(roles.operator or roles.region_ids or roles.venue_ids)
@@ -181,6 +183,7 @@ def _render_detail(request, event: Event, *, copy_form=None, return_form=None, c
         "copy_form": copy_form or CopyForm(),
         "return_form": return_form or ReturnForm(),
         "cancel_form": cancel_form or CancelForm(),
+        "show_gallery": media_roles(get_roles(request.user)),
     }, status=status)
 
 

@@ -21,9 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="region code, e.g. 71 (monthly and campaign reports)")
         parser.add_argument("--period", help="month YYYY-MM (monthly report)")
         parser.add_argument("--campaign", type=int, help="campaign id (default: the current campaign)")
+        parser.add_argument(
+            "--regions", help="region codes separated by commas, e.g. 71,67: the national summary of these regions "
+            "only, as a curator of them has it built (default: every region)",
+        )
         parser.add_argument("--out", required=True, help="folder for the PDF and XLSX files")
 
-    def handle(self, *args, type, region, period, campaign, out, **options):
+    def handle(self, *args, type, region, period, campaign, out, regions=None, **options):
         report_type = type
         if report_type not in REPORT_TYPES:
             raise CommandError(
@@ -35,6 +39,7 @@ class Command(BaseCommand):
             region_obj = Region.objects.filter(code=region).first()
             if region_obj is None:
                 raise CommandError(_("No region with the code «%(code)s».") % {"code": region})
+        summary_regions = self._summary_regions(regions) if regions else None
         month = None
         if period:
             try:
@@ -56,7 +61,8 @@ class Command(BaseCommand):
             raise CommandError(_("Cannot create the folder %(path)s: %(error)s") % {"path": out, "error": exc}) from exc
         try:
             rendered = render_report(
-                report_type=report_type, campaign=campaign_obj, region=region_obj, period=month, author="build_report"
+                report_type=report_type, campaign=campaign_obj, region=region_obj, period=month,
+                regions=summary_regions, author="build_report",
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -75,3 +81,14 @@ class Command(BaseCommand):
             "period_figures": rendered.period_figures,
         }
         self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+    @staticmethod
+    def _summary_regions(codes: str):
+        wanted = {code.strip() for code in codes.split(",") if code.strip()}
+        regions = Region.objects.filter(code__in=wanted)
+        missing = wanted - set(regions.values_list("code", flat=True))
+        if missing or not wanted:
+            raise CommandError(
+                _("No region with the code «%(code)s».") % {"code": ", ".join(sorted(missing)) or codes}
+            )
+        return regions

@@ -1,6 +1,9 @@
 """The monitoring page (seed 004, issue 13 §2d): the coordinator enters this year's value of each indicator, grouped
-by criterion, with last year's beside it. Indicators that stand for a report figure are computed by the monitoring
-report (the reports app, above this one), so here they read «calculated in the report»."""
+by criterion, with last year's beside it. Its values — entered, or computed from the report figures for an indicator
+that stands for one — are the monitoring report's own computation (`reports.figures.monitoring.monitoring_regions`),
+so the page, the PDF, the XLSX and build_report never disagree."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,17 +11,33 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bilet.lists import region_roles, roles_required
 from bilet.roles import get_roles
+from regions.forms import MonitoringForm, indicator_field_name
+from regions.models import MonitoringIndicator
+from regions.selectors import region_list, region_records_editable
+from regions.services import RecordError, monitoring_values_set
+from regions.services.monitoring import MONITORING_FIRST_YEAR
 
-from .forms import MonitoringForm, indicator_field_name
-from .monitoring import monitoring_rows, value_text
-from .selectors import region_list, region_records_editable
-from .services import RecordError, monitoring_values_set
-from .services.monitoring import MONITORING_FIRST_YEAR
+from .figures.monitoring import campaign_of_year, monitoring_regions
+
+
+def value_text(unit: str, value) -> str:
+    """A value as a reader sees it: «да»/«нет», «37,5 %», «1 250»; «—» when there is none."""
+    if value is None:
+        return "—"
+    if unit == MonitoringIndicator.Unit.YES_NO:
+        return str(pgettext("monitoring answer", "yes") if value else pgettext("monitoring answer", "no"))
+    number = Decimal(value).normalize() if not isinstance(value, int) else value
+    if isinstance(number, Decimal) and number == number.to_integral_value():
+        number = int(number)
+    text = number_format(number, force_grouping=True)
+    return f"{text} %" if unit == MonitoringIndicator.Unit.PERCENT else text
 
 
 def _chosen_region(request, regions: list):
@@ -52,13 +71,14 @@ def monitoring(request):
     year = _chosen_year(request, this_year)
     may_edit = region_records_editable(user=request.user, region_id=region.pk)
     editable = may_edit and year == this_year
-    groups = monitoring_rows(region=region, year=year)
-    entered = [row for group in groups for row in group.rows if not row.computed]
+    campaign = campaign_of_year(year)
+    (values,) = monitoring_regions([region], year=year, campaign=campaign, all_figures=False)
+    entered = [row for row in values.indicators if not row.computed]
     form = None
     if editable:
         form = MonitoringForm(
             request.POST if request.method == "POST" else None,
-            indicators=[row.indicator for row in entered], values={row.indicator.pk: row.value for row in entered},
+            indicators=[row.indicator for row in entered], values={row.indicator.pk: row.this_year for row in entered},
         )
     if request.method == "POST":
         if form is None:
@@ -70,7 +90,7 @@ def monitoring(request):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, _("Monitoring values saved: %(count)s changed.") % {"count": changed})
-                return redirect(f"{reverse('regions:monitoring')}?{urlencode({'region': region.pk, 'year': year})}")
+                return redirect(f"{reverse('reports:monitoring')}?{urlencode({'region': region.pk, 'year': year})}")
     sections = [
         {
             "criterion": group.criterion,
@@ -78,19 +98,20 @@ def monitoring(request):
                 {
                     "row": row,
                     "field": form[indicator_field_name(row.indicator)] if form and not row.computed else None,
-                    "value": value_text(row.unit, row.value),
-                    "last_year": "—" if row.computed else value_text(row.unit, row.last_year),
+                    "value": value_text(row.unit, row.this_year),
+                    "last_year": value_text(row.unit, row.last_year),
                 }
                 for row in group.rows
             ],
         }
-        for group in groups
+        for group in values.criteria
     ]
-    return render(request, "regions/monitoring.html", {
+    return render(request, "reports/monitoring.html", {
         "region": region,
         "regions": regions,
         "year": year,
         "this_year": this_year,
+        "campaign": campaign,
         "years": list(range(this_year, MONITORING_FIRST_YEAR - 1, -1)),
         "sections": sections,
         "form": form,
