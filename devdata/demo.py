@@ -26,6 +26,7 @@ from participants.models import ConsentText
 from regions.models import Coordinator, Curator, Municipality, Nosology, Region, RegionTarget, School
 
 from .demo_logins import DEMO_DOMAIN, DEMO_INVITATION_TOKEN, DEMO_PASSWORD, Login
+from .demo_participants import ensure_invited_navigators
 from .demo_records import ensure_monitoring_indicators, ensure_region_records
 from .demo_regions import REGIONS
 from .demo_students import DemoStudents
@@ -81,6 +82,7 @@ class DemoBuilder(DemoStudents, DemoVenues):
                              is_superuser=True)
         ensure_monitoring_indicators()
         regions = [self.region(spec) for spec in REGIONS]
+        ensure_invited_navigators(regions=regions, domain=DEMO_DOMAIN, now=self.now)
         curator_user = self.user("curator", ("Белов", "Андрей", "Игоревич"), "curator", REGIONS[0]["name"])
         curator, _created = Curator.objects.get_or_create(user=curator_user)
         curator.regions.set([regions[0]])

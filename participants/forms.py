@@ -195,12 +195,10 @@ class GuardianNameForm(GuardianFields):
             self.fields[name].required = True
 
 
-class GuardianAccountForm(forms.Form):
-    """A parent without an account accepts: their name (as the child typed it, to correct) and a password."""
+class NewPasswordForm(forms.Form):
+    """The password an invited person chooses (a parent, a navigator), checked by the portal's validators against
+    the account it will belong to (`password_user`)."""
 
-    last_name = _name_field(_("last name"), autocomplete="family-name")
-    first_name = _name_field(_("first name"), autocomplete="given-name")
-    middle_name = _name_field(_("patronymic"), required=False, autocomplete="additional-name")
     password1 = forms.CharField(
         label=_("password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
@@ -209,9 +207,9 @@ class GuardianAccountForm(forms.Form):
         label=_("password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email: str, **kwargs):
-        self.email = email
-        super().__init__(*args, **kwargs)
+    def password_user(self, cleaned: dict):
+        """The account the password will belong to, for the validators that compare them (None: no account)."""
+        return None
 
     def clean(self):
         cleaned = super().clean()
@@ -219,14 +217,29 @@ class GuardianAccountForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))
         elif password1:
-            user = get_user_model()(
-                email=self.email, last_name=cleaned.get("last_name", ""), first_name=cleaned.get("first_name", "")
-            )
             try:
-                password_validation.validate_password(password1, user)
+                password_validation.validate_password(password1, self.password_user(cleaned))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class GuardianAccountForm(NewPasswordForm):
+    """A parent without an account accepts: their name (as the child typed it, to correct) and a password."""
+
+    last_name = _name_field(_("last name"), autocomplete="family-name")
+    first_name = _name_field(_("first name"), autocomplete="given-name")
+    middle_name = _name_field(_("patronymic"), required=False, autocomplete="additional-name")
+    field_order = ["last_name", "first_name", "middle_name", "password1", "password2"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def password_user(self, cleaned: dict):
+        return get_user_model()(
+            email=self.email, last_name=cleaned.get("last_name", ""), first_name=cleaned.get("first_name", "")
+        )
 
 
 # --- navigators and imports (issue 14 §2–3) ---------------------------------------------------------------------
@@ -267,26 +280,15 @@ class StudentRegisterForm(forms.Form):
         return data
 
 
-class InvitationAcceptForm(forms.Form):
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
+class InvitationAcceptForm(NewPasswordForm):
+    """A navigator's password, set by the invitation's link."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-        elif data.get("password1"):
-            try:
-                password_validation.validate_password(data["password1"], self.user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
+    def password_user(self, cleaned: dict):
+        return self.user
 
 
 # --- consents (issue 14 §4) ---------------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def test_a_parents_invitation_waits_and_its_printed_link_opens(client):
 
     err = io.StringIO()
     call_command("seed_demo", stdout=io.StringIO(), stderr=err)
-    printed = [line for line in err.getvalue().splitlines() if "/invitations/" in line]
+    printed = [line for line in err.getvalue().splitlines() if ":8000/invitations/" in line]
     assert len(printed) == 2
     for line in printed:
         path = line.split("http://127.0.0.1:8000", 1)[1]

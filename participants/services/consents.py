@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,15 @@ from bilet.models import PersonalDataAccess
 from bilet.roles import get_roles
 
 from .. import consent_hooks
-from ..models import Consent, ConsentText, DestructionAct, Guardianship, PersonalDataSubject, Student
+from ..models import (
+    Consent,
+    ConsentText,
+    DestructionAct,
+    GuardianInvitation,
+    Guardianship,
+    PersonalDataSubject,
+    Student,
+)
 
 # 152-ФЗ art. 21 §5 allows 30 days; the job erases from day 25, so a few days of a stopped worker still meet the law.
 ANONYMISE_AFTER = dt.timedelta(days=25)
@@ -211,13 +220,25 @@ def _redact_log(student: Student) -> list[dict]:
     return extract
 
 
-def _categories(student: Student, guardians_scrubbed: int) -> list[str]:
+def _scrub_invitations(student: Student) -> int:
+    """Erase the parents' names and addresses the student gave at sign-up; a link still waiting stops working."""
+    invitations = GuardianInvitation.objects.filter(student=student)
+    invitations.filter(status=GuardianInvitation.Status.PENDING).update(status=GuardianInvitation.Status.CANCELLED)
+    return invitations.update(
+        email=Concat(Value("anonymised-invitation-"), Cast("pk", CharField()), Value("@invalid.example")),
+        last_name=REDACTED, first_name=REDACTED, middle_name="",
+    )
+
+
+def _categories(student: Student, guardians_scrubbed: int, invitations_scrubbed: int) -> list[str]:
     categories = [_("last name, first name, patronymic"), _("birth date")]
     if student.user_id:
         categories.append(_("the student's account: email address, name"))
     categories.append(_("name, IP address and browser of the person who gave the consent"))
     if guardians_scrubbed:
         categories.append(_("the parent's account: email address, name, phone"))
+    if invitations_scrubbed:
+        categories.append(_("the parent's name and email address given at sign-up"))
     categories.append(_("the student's name in the personal-data log"))
     return categories
 
@@ -246,7 +267,7 @@ def student_anonymise(*, student_id: int, actor=None, now: dt.datetime | None = 
                 _scrub_user(link.guardian.user)
                 guardians_scrubbed += 1
         Consent.objects.filter(student=student).update(given_by_name=REDACTED, ip_address=None, user_agent="")
-        categories = _categories(student, guardians_scrubbed)
+        categories = _categories(student, guardians_scrubbed, _scrub_invitations(student))
         if student.user_id and _only_role(student.user, "student"):
             _scrub_user(student.user)
         student.last_name = student.first_name = student.middle_name = ""

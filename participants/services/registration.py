@@ -2,13 +2,12 @@
 создается личный кабинет как для ребенка, так и для родителя»).
 
 A student signs up (allauth's signup with the portal's form) and names a parent by email. The parent is invited by an
-emailed link that expires; the link is a random secret of which only the SHA-256 is kept, so a copy of the database
-opens nobody's invitation. Accepting creates the parent's account (a new address) or uses the existing one, and only
-then writes the `Guardianship` that every rule and page reads: a pending or refused invitation grants nothing.
+emailed link that expires (`services.invitations`: what every emailed invitation shares). Accepting creates the
+parent's account (a new address) or uses the existing one, and only then writes the `Guardianship` that every rule and
+page reads: a pending or refused invitation grants nothing.
 """
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -25,6 +24,7 @@ from regions.models import GRADE_MAX, GRADE_MIN, Municipality, Region, School
 from regions.selectors import current_campaign
 
 from ..models import Guardian, GuardianInvitation, Guardianship, Student
+from .invitations import invitation_answer, invitation_link_issue, invitations_replace_pending, invited_address_verify
 
 ADULT_AGE = 18
 # A student of grade g is usually g + 6 or g + 7 years old; repeated or early school years and late birthdays
@@ -180,9 +180,7 @@ def guardian_invitation_create(*, student: Student, guardian: GuardianNamed) -> 
         raise RegistrationError(errors={"email": [_("This parent has already confirmed the link to you.")]})
     # The row lock orders two simultaneous requests of one student: the second sees the first's invitation.
     Student.objects.select_for_update().filter(pk=student.pk).first()
-    GuardianInvitation.objects.filter(student=student, status=GuardianInvitation.Status.PENDING).update(
-        status=GuardianInvitation.Status.CANCELLED, answered_at=timezone.now()
-    )
+    invitations_replace_pending(GuardianInvitation.objects.filter(student=student))
     invitation = GuardianInvitation(
         student=student, email=email, last_name=guardian.last_name.strip(), first_name=guardian.first_name.strip(),
         middle_name=guardian.middle_name.strip(),
@@ -198,14 +196,9 @@ def guardian_invitation_create(*, student: Student, guardian: GuardianNamed) -> 
 def guardian_invitation_issue(*, invitation: GuardianInvitation) -> str:
     """A new link for `invitation` (an earlier one stops working) valid for GUARDIAN_INVITATION_DAYS; returns the
     secret, which is kept nowhere but in the email."""
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    updated = GuardianInvitation.objects.filter(pk=invitation.pk, status=GuardianInvitation.Status.PENDING).update(
-        token_hash=GuardianInvitation.digest(token), sent_at=now, expires_at=now + dt.timedelta(days=invitation_days())
-    )
-    if not updated:
+    token = invitation_link_issue(invitation=invitation, days=invitation_days())
+    if token is None:
         raise RegistrationError(_("The invitation has already been answered."))
-    invitation.refresh_from_db()
     return token
 
 
@@ -248,36 +241,31 @@ def guardian_invitation_resend_check(*, student: Student, invitation: GuardianIn
 # --- the parent's answer --------------------------------------------------------------------------------------------
 
 
-def _locked_pending(invitation: GuardianInvitation) -> GuardianInvitation:
-    """The invitation, locked, if the parent may still answer it; otherwise the refusal that says why."""
-    locked = GuardianInvitation.objects.select_for_update().select_related("student").get(pk=invitation.pk)
-    if locked.status != GuardianInvitation.Status.PENDING:
+def _refuse_unless_answerable(invitation: GuardianInvitation) -> None:
+    """Lock the invitation's row and refuse, saying why, if the parent can no longer answer it. The lock orders two
+    clicks or two tabs: accepting writes an account, an address and the link before the answer, and the second
+    request must find the first one's answer rather than write them again."""
+    locked = GuardianInvitation.objects.select_for_update().only("status", "expires_at").get(pk=invitation.pk)
+    invitation.status, invitation.expires_at = locked.status, locked.expires_at
+    if invitation.status != GuardianInvitation.Status.PENDING:
         raise RegistrationError(_("The invitation has already been answered."))
-    if locked.expires_at is None or locked.is_expired():
+    if not invitation.can_be_answered():
         raise RegistrationError(
             _("The invitation has expired: ask your child to send it again from their page on the portal.")
         )
-    return locked
 
 
-def _verify_address(user, email: str) -> None:
-    """The parent opened a link sent to `email`: the address is theirs (allauth's verification, done)."""
-    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
-    if address is None:
-        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=primary)
-    elif not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
+def _answer(invitation: GuardianInvitation, status: str, guardian: Guardian | None) -> None:
+    """Answer once (compare-and-set); an invitation answered, replaced or expired meanwhile is refused with why."""
+    if not invitation_answer(invitation=invitation, status=status, guardian=guardian):
+        _refuse_unless_answerable(invitation)
+        raise RegistrationError(_("The invitation has already been answered."))
 
 
 def _link(invitation: GuardianInvitation, user) -> Guardianship:
     guardian, _created = Guardian.objects.get_or_create(user=user)
+    _answer(invitation, GuardianInvitation.Status.ACCEPTED, guardian)
     link, _created = Guardianship.objects.get_or_create(guardian=guardian, student=invitation.student)
-    invitation.status = GuardianInvitation.Status.ACCEPTED
-    invitation.guardian = guardian
-    invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["status", "guardian", "answered_at"])
     return link
 
 
@@ -285,11 +273,11 @@ def _link(invitation: GuardianInvitation, user) -> Guardianship:
 def guardian_invitation_accept(*, invitation: GuardianInvitation, user, by_link: bool) -> Guardianship:
     """The signed-in parent confirms the link. By the emailed link the account's address must be the invited one;
     from the parent's page (`by_link=False`) it must also be an address the parent has verified."""
-    invitation = _locked_pending(invitation)
+    _refuse_unless_answerable(invitation)
     if user.email.lower() != invitation.email.lower():
         raise RegistrationError(_("The invitation was sent to another address: sign in with the account of that address."))
     if by_link:
-        _verify_address(user, invitation.email)
+        invited_address_verify(user=user, email=invitation.email)
     elif not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
         raise RegistrationError(_("Open the link from the invitation email to confirm the link."))
     return _link(invitation, user)
@@ -301,7 +289,7 @@ def guardian_invitation_accept_new(
 ):
     """The parent has no account yet: create it (seed 002) with the invited address, verified by the link, and
     confirm the link. Returns the new user."""
-    invitation = _locked_pending(invitation)
+    _refuse_unless_answerable(invitation)
     User = get_user_model()
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise RegistrationError(_("An account with this address already exists: sign in to confirm the link."))
@@ -309,7 +297,7 @@ def guardian_invitation_accept_new(
         email=invitation.email, password=password, last_name=last_name.strip(), first_name=first_name.strip(),
         middle_name=middle_name.strip(),
     )
-    _verify_address(user, invitation.email)
+    invited_address_verify(user=user, email=invitation.email)
     _link(invitation, user)
     return user
 
@@ -318,9 +306,8 @@ def guardian_invitation_accept_new(
 def guardian_invitation_refuse(*, invitation: GuardianInvitation, user=None) -> None:
     """The invited person says they are not this student's parent (or do not want the link). The student sees it
     and may name another parent. Refusing needs no account: the emailed link is enough."""
-    invitation = _locked_pending(invitation)
+    _refuse_unless_answerable(invitation)
+    guardian = None
     if user is not None and user.is_authenticated and user.email.lower() == invitation.email.lower():
-        invitation.guardian = Guardian.objects.filter(user=user).first()
-    invitation.status = GuardianInvitation.Status.REFUSED
-    invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["status", "guardian", "answered_at"])
+        guardian = Guardian.objects.filter(user=user).first()
+    _answer(invitation, GuardianInvitation.Status.REFUSED, guardian)

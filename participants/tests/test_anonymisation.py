@@ -3,7 +3,7 @@ after the grace period — and not before —, once, keeping every figure of SPE
 act of destruction with the log extract, which the region's coordinator can list and download.
 
 The figures: `reports/figures.py` (branch `figures`) is not in main yet, so `spec_figures` below counts each figure of
-SPEC §4 by its definition (as of a moment `D`), and the home page's `reports.dashboards.region_figures` is compared too.
+SPEC §4 by its definition (as of a moment `D`), and the home page's `reports.dashboards.figures_by_region.region_figures` is compared too.
 """
 
 import datetime as dt
@@ -27,7 +27,7 @@ from participants.services.consents import (
 )
 from participants.tasks import anonymise_withdrawn
 from regions.models import Appeal, Nosology, RegionTarget
-from reports.dashboards import region_figures
+from reports.dashboards.figures_by_region import region_figures
 from venues.models import Booking, Event
 from venues.tests.factories import BookingFactory, EventFactory
 
@@ -95,6 +95,34 @@ def test_a_guardian_with_no_other_child_is_erased_too(world):
     assert not guardian_user.is_active and guardian_user.email.endswith("@invalid.example")
     assert (guardian_user.first_name, guardian_user.last_name, guardian_user.phone) == ("", "", "")
     assert "учётная запись родителя: адрес электронной почты, ФИО, телефон" in DestructionAct.objects.get().categories
+
+
+def test_the_parents_named_at_sign_up_are_erased_and_a_waiting_link_stops_working(world):
+    from participants.models import GuardianInvitation
+
+    student = world.a.other_student
+    answered, waiting = (
+        GuardianInvitation.objects.create(student=student, email=email, last_name="Иванова", first_name="Мария",
+                                          middle_name="Петровна", status=status)
+        for email, status in (("mama@test.example", "refused"), ("papa@test.example", "pending"))
+    )
+    other_family = GuardianInvitation.objects.create(
+        student=world.a.student, email="other@test.example", last_name="Петрова", first_name="Анна",
+    )
+    _withdraw(world, student, days_ago=ANONYMISE_AFTER.days + 1)
+
+    students_anonymise_due()
+
+    for invitation in (answered, waiting):
+        invitation.refresh_from_db()
+        assert (invitation.last_name, invitation.first_name, invitation.middle_name) == ("[удалено]", "[удалено]", "")
+        assert invitation.email == f"anonymised-invitation-{invitation.pk}@invalid.example"
+    assert (answered.status, waiting.status) == ("refused", "cancelled")
+    other_family.refresh_from_db()
+    assert (other_family.email, other_family.status) == ("other@test.example", "pending")
+    assert "ФИО и адрес электронной почты родителя, указанные при регистрации" in (
+        DestructionAct.objects.get().categories
+    )
 
 
 def test_an_account_with_another_role_is_kept(world):

@@ -76,6 +76,8 @@ def test_an_expired_invitation_is_refused_and_sending_it_again_replaces_the_old_
     assert response.status_code == 302 and len(mail.outbox) == 2
     new_link = _link(mail.outbox[1])
     assert new_link != old_link
+    assert list(NavigatorInvitation.objects.filter(user=invited.user).order_by("pk").values_list("status", flat=True)) == [
+        "cancelled", "pending"]
     client.logout()
     # A link sent before the latest one no longer works, even if it had not expired.
     NavigatorInvitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))

@@ -10,7 +10,3 @@ role's scope through the scoping selectors (every function takes the acting user
 The charted blocks built from the report figures live beside this package, in `reports/home_blocks.py`.
 """
 
-# participants/tests/test_anonymisation.py (an app of another branch) reads the home figures from here.
-from .figures_by_region import region_figures
-
-__all__ = ["region_figures"]

@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from devdata.demo import demo_invitation_paths, seed_demo
+from devdata.demo_logins import DEMO_DOMAIN
+from devdata.demo_participants import participants_guide
+from devdata.demo_regions import REGIONS
 
 
 class Command(BaseCommand):
@@ -22,3 +25,7 @@ class Command(BaseCommand):
                 _("Parent's invitation awaiting an answer (from %(student)s): http://127.0.0.1:8000%(path)s")
                 % {"student": student, "path": path}
             )
+        # The other states of the participants' demo (issue 14): a navigator's invitation, a stage left halfway,
+        # a withdrawn consent waiting for the anonymisation job.
+        for line in participants_guide(codes=[spec["code"] for spec in REGIONS], domain=DEMO_DOMAIN):
+            self.stderr.write(line)

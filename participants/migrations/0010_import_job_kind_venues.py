@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0008_merge_20261206_1431'),
+        ('participants', '0009_emailed_invitation_status'),
     ]
 
     operations = [
