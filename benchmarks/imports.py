@@ -7,8 +7,8 @@
 
 Writes a workbook of `--rows` students of 200 schools of a benchmark region (openpyxl, write-only), then runs, each in
 a fresh Python process so that its peak memory is its own:
-- baseline: reading the same file's rows alone with the same reader (`bilet.uploads.read_xlsx_table`, openpyxl
-  read-only), nothing else;
+- baseline: reading the same file's rows alone with the same reader (`bilet.uploads.read_xlsx_rows`: python-calamine
+  once a scan proves the sheet's grid within the upload limits, openpyxl read-only otherwise), nothing else;
 - preview: what the upload and the background check do — the upload guard (`check_table_upload`), keeping the file
   (`import_job_create`), reading and checking every row (`import_job_check`);
 - commit: what the confirmation and the background import do — `import_job_confirm`, `import_job_run` (the file read
@@ -72,10 +72,10 @@ def setup_region():
 def write_workbook(path: Path, rows: int, municipality) -> None:
     from openpyxl import Workbook
 
-    from participants.services.imports import _school_year_start, template_spec
+    from participants.services.imports import school_year_start, student_template
 
-    header = template_spec("students", school=None).header
-    start = _school_year_start(dt.date.today())
+    header = student_template(school=None).header
+    start = school_year_start(dt.date.today())
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(header)
@@ -93,11 +93,11 @@ def write_workbook(path: Path, rows: int, municipality) -> None:
 
 
 def phase_baseline(path: str) -> dict:
-    from bilet.uploads import read_xlsx_table
+    from bilet.uploads import read_xlsx_rows
 
     started = time.perf_counter()
-    dataset = read_xlsx_table(Path(path).read_bytes())
-    return {"seconds": time.perf_counter() - started, "rows": dataset.height}
+    _header, rows = read_xlsx_rows(Path(path).read_bytes())
+    return {"seconds": time.perf_counter() - started, "rows": len(rows)}
 
 
 def phase_preview(path: str) -> dict:
@@ -180,7 +180,7 @@ def main():
     committed = run_phase("commit", str(preview["job"]))
     if committed["state"] != "done" or committed["in_database"] != args.rows:
         sys.exit(f"the import did not finish: {committed}")
-    out.append(line("baseline", baseline, args.rows) + "  (read_xlsx_table alone: the same reader, no checks)")
+    out.append(line("baseline", baseline, args.rows) + "  (read_xlsx_rows alone: the same reader, no checks)")
     out.append(line("preview", preview, args.rows) + "  (guard, keep the file, read, check every row)")
     out.append(line("commit", committed, args.rows) + "  (read and check again, bulk_create in one transaction)")
     total = preview["seconds"] + committed["seconds"]

@@ -208,6 +208,7 @@ class DirectoryListView(LoginRequiredMixin, View, ABC):
     table_template: str = ""  # <thead> and <tbody> of the list's table
     rows_template: str | None = None  # what shows the rows instead of a table (a gallery's tiles)
     toolbar_template: str | None = None  # shown above the table when there are rows
+    links_template: str | None = None  # under the heading, whatever the filters: what the reader may do next
     table_class: str = ""  # e.g. "stack-on-phone": a list with actions becomes cards on a phone
     title = ""
     intro = ""

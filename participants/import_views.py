@@ -1,5 +1,5 @@
-"""Imports of students and navigators, the navigator's form for one student, and navigators' invitations
-(issue 14 §2–3). Thin views: the checks and writes are in participants.services."""
+"""Imports of every kind (students, navigators, venues: `participants.services.imports.kinds`), the navigator's form for
+one student, and navigators' invitations (issue 14 §2–3). Thin views: the checks and writes are in the services."""
 
 import io
 from functools import partial
@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -28,19 +27,11 @@ from .selectors import import_job_list, invitable_navigators, registering_school
 from .services import import_jobs, imports, navigators
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = {
-    ImportJob.Kind.STUDENTS: lambda r: r.operator or bool(r.coordinator_region_ids or r.navigator_school_ids),
-    ImportJob.Kind.NAVIGATORS: lambda r: r.operator or bool(r.coordinator_region_ids),
-}
-TITLES = {ImportJob.Kind.STUDENTS: _("Import of students"), ImportJob.Kind.NAVIGATORS: _("Import of navigators")}
 
 
-def importer(roles) -> bool:
-    return any(allowed(roles) for allowed in KINDS.values())
-
-
-def _kind_or_404(request, kind: str) -> str:
-    if kind not in KINDS or not KINDS[kind](get_roles(request.user)):
+def _kind_or_404(request, name: str) -> imports.ImportKind:
+    kind = imports.import_kind(name)
+    if kind is None or not kind.allowed(get_roles(request.user)):
         raise Http404
     return kind
 
@@ -49,34 +40,33 @@ def _invitation_url(request) -> str:
     return request.build_absolute_uri(reverse("participants:invitation_accept", args=["__token__"]))
 
 
-@roles_required(importer)
+@roles_required(imports.may_import)
 def import_upload(request, kind: str):
     kind = _kind_or_404(request, kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = import_jobs.import_job_create(actor=request.user, kind=kind, upload=form.cleaned_data["file"])
+        job = import_jobs.import_job_create(actor=request.user, kind=kind.name, upload=form.cleaned_data["file"])
         if job.is_async:
             transaction.on_commit(partial(tasks.check_import_job.delay, job.pk))
         else:
             import_jobs.import_job_check(job_id=job.pk)
         return redirect("participants:import_job", pk=job.pk)
     context = {
-        "kind": kind, "title": TITLES[kind], "form": form,
-        "jobs": import_job_list(user=request.user).filter(kind=kind)[:10],
+        "kind": kind, "title": kind.title, "form": form,
+        "jobs": import_job_list(user=request.user).filter(kind=kind.name)[:10],
         "async_rows": settings.IMPORT_ASYNC_ROWS,
     }
     return render(request, "participants/imports/upload.html", context, status=400 if form.errors else 200)
 
 
-@roles_required(importer)
+@roles_required(imports.may_import)
 def import_template(request, kind: str):
-    """The XLSX template: the columns and one example row, with the user's own school in it."""
+    """The XLSX template: the columns and one example row, with the user's own school or region in it."""
     kind = _kind_or_404(request, kind)
-    school = registering_schools(user=request.user).first()
-    spec = imports.template_spec(kind, school=school)
+    spec = kind.template(user=request.user)
     book = Workbook()
     sheet = book.active
-    sheet.title = str(TITLES[kind])[:31]
+    sheet.title = str(kind.title)[:31]
     sheet.append(spec.header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -90,23 +80,24 @@ def import_template(request, kind: str):
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"{kind}-template.xlsx", content_type=XLSX_TYPE)
+    return FileResponse(out, as_attachment=True, filename=f"{kind.name}-template.xlsx", content_type=XLSX_TYPE)
 
 
-@roles_required(importer)
+@roles_required(imports.may_import)
 def import_job_detail(request, pk: int):
     job = get_object_or_404(import_job_list(user=request.user), pk=pk)
-    context = {"job": job, "title": TITLES[job.kind], "poll_seconds": 1}
+    kind = imports.import_kind(job.kind)
+    context = {"job": job, "kind": kind, "title": kind.title, "poll_seconds": 1}
     if request.htmx:
         return render(request, "participants/imports/job_status.html", context)
     response = render(request, "participants/imports/job.html", context)
-    if job.errors:
+    if job.errors and kind.personal_data:
         # The error rows name the file's children: a page view of their personal data.
         personal_data_view_record(request, response, what=gettext("Import errors"))
     return response
 
 
-@roles_required(importer)
+@roles_required(imports.may_import)
 @require_POST
 def import_job_confirm(request, pk: int):
     job = get_object_or_404(import_job_list(user=request.user), pk=pk)

@@ -16,6 +16,7 @@ from bilet.resources import (
     PortalResource,
     TextWidget,
     UserByEmailWidget,
+    cell_text,
     row_text,
     user_for_row,
 )
@@ -54,8 +55,10 @@ def _email_cell(row, column, attribute) -> str:
 
 class GradeWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
         try:
-            grade = super().clean(value, row, **kwargs)
+            # A grade is a whole number: read it without the locale's separators (costly, and of no use here).
+            grade = int(text) if text.isascii() and text.isdigit() else super().clean(value, row, **kwargs)
         except (ValueError, ArithmeticError):
             grade = -1
         if grade is None or not GRADE_MIN <= grade <= GRADE_MAX:

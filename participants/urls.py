@@ -11,9 +11,10 @@ urlpatterns: list = [
     path("navigators/invitations/<str:token>/", import_views.invitation_accept, name="invitation_accept"),
     path("students/", views.StudentListView.as_view(), name="student_list"),
     path("students/new/", import_views.student_register, name="student_register"),
-    # Imports of students and navigators (issue 14 §3)
+    # Imports of students, navigators and venues (issue 14 §3; the venues' kind is registered by the venues app)
     path("imports/students/", import_views.import_upload, {"kind": "students"}, name="import_students"),
     path("imports/navigators/", import_views.import_upload, {"kind": "navigators"}, name="import_navigators"),
+    path("imports/venues/", import_views.import_upload, {"kind": "venues"}, name="import_venues"),
     path("imports/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
     path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import_job"),
     path("imports/jobs/<int:pk>/confirm/", import_views.import_job_confirm, name="import_job_confirm"),

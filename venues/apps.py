@@ -9,7 +9,9 @@ class VenuesConfig(AppConfig):
 
     def ready(self):
         from . import consents, diagnostics, navigation
+        from .services import imports
 
         navigation.register()
         diagnostics.register()
         consents.register()
+        imports.register_import()

@@ -11,15 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats import base_formats
 
 from bilet.tests.admin_import import FORMAT_CSV, FORMAT_XLSX, admin_import, csv_bytes, form_errors, xlsx_bytes
-from bilet.uploads import (
-    CSV,
-    XLSX,
-    TableFileField,
-    check_table_upload,
-    csv_encoding,
-    read_xlsx_rows,
-    read_xlsx_table,
-)
+from bilet.uploads import CSV, XLSX, TableFileField, check_table_upload, csv_encoding, read_xlsx_table
 from regions.models import Region
 
 HEADER = ["Код", "Название"]
@@ -79,7 +71,7 @@ def _refusal(name: str, content: bytes) -> ValidationError:
 
 @pytest.fixture
 def no_parser(monkeypatch):
-    """Fails the test if import-export, tablib or openpyxl start to read a file."""
+    """Fails the test if import-export, tablib, openpyxl or calamine start to read a file."""
     calls = []
 
     def parse(*args, **kwargs):
@@ -89,6 +81,7 @@ def no_parser(monkeypatch):
     for target in (base_formats.XLSX, base_formats.CSV):
         monkeypatch.setattr(target, "create_dataset", parse)
     monkeypatch.setattr("openpyxl.load_workbook", parse)
+    monkeypatch.setattr("bilet.uploads.reading.CalamineWorkbook", parse)
     monkeypatch.setattr("openpyxl.reader.excel.load_workbook", parse)
     monkeypatch.setattr("tablib.import_set", parse)
     yield calls
@@ -222,39 +215,6 @@ def test_the_reader_stays_within_the_limits_whatever_the_sheet_claims(settings):
     with pytest.raises(ValidationError) as caught:
         read_xlsx_table(sparse)
     assert caught.value.code == "too_many_rows" and time.monotonic() - started < 2
-
-
-def test_a_document_like_sheet_is_read_with_its_title_rows_and_merged_cells():
-    """`read_xlsx_rows`: rows above the header kept, a value merged down stands in each row, one merged across stays
-    in its first cell."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    rows = (["Дорожная карта"], ["№", "Мероприятие", "Срок", "Исполнители"],
-            ["1.1", "Соглашение", "Май", "Оператор"], ["1.2", "Договоры", None, None], ["2. Раздел"])
-    for row in rows:
-        sheet.append(row)
-    for merged in ("A1:D1", "C3:C4", "D3:D4", "A5:D5"):
-        sheet.merge_cells(merged)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    assert read_xlsx_rows(buffer.getvalue()) == [
-        ["Дорожная карта"], ["№", "Мероприятие", "Срок", "Исполнители"], ["1.1", "Соглашение", "Май", "Оператор"],
-        ["1.2", "Договоры", "Май", "Оператор"], ["2. Раздел"],
-    ]
-
-
-def test_a_document_like_sheet_is_read_within_the_limits(settings):
-    settings.UPLOAD_MAX_ROWS = 5
-    with pytest.raises(ValidationError) as caught:
-        read_xlsx_rows(xlsx_bytes(_rows(10)))
-    assert caught.value.code == "too_many_rows"
-    header = b'<row r="1">' + _text_cell("A1", "Код") + b"</row>"
-    merged = b'<mergeCells count="1"><mergeCell ref="A1:A1000000"/></mergeCells>'
-    crafted = _with_sheet([b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-                           b"<sheetData>", header, b"</sheetData>", merged, b"</worksheet>"])
-    assert read_xlsx_rows(crafted) == [["Код"]]  # a merge far past the rows fills nothing
 
 
 def test_csv_in_utf8_with_a_bom_or_in_windows_1251_is_accepted():

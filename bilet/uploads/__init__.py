@@ -1,8 +1,10 @@
 """The guards every uploaded file passes before anything reads it as what its name claims.
 
 - `tables`: tables for the imports (XLSX and CSV): kind, size, ZIP directory, rows and columns (`TableFileField`,
-  `check_table_upload`);
-- `workbooks`: reading a checked workbook within the same limits (`read_xlsx_table`, `read_xlsx_rows`).
+  `check_table_upload`).
+- `reading`: the rows of a checked workbook, by python-calamine when its grid is proven within the limits, by openpyxl
+  held to them otherwise (`read_xlsx_rows`, `read_xlsx_table`).
+- `documents`: a checked workbook laid out like a document, title rows and merged cells (`read_xlsx_document`).
 - `media`: photos and videos of events and regions (issue 15 §5): kind from the content, size, pixels, a damaged image
   (`check_media_upload`, `check_image`, `image_thumbnail`).
 """
@@ -17,6 +19,8 @@ from .media import (  # noqa: F401
     check_media_upload,
     image_thumbnail,
 )
+from .documents import read_xlsx_document  # noqa: F401
+from .reading import read_xlsx_rows, read_xlsx_table  # noqa: F401
 from .tables import (  # noqa: F401
     ACCEPT,
     CSV,
@@ -26,4 +30,3 @@ from .tables import (  # noqa: F401
     check_table_upload,
     csv_encoding,
 )
-from .workbooks import read_xlsx_rows, read_xlsx_table  # noqa: F401

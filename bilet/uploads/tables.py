@@ -14,7 +14,8 @@ not stop it. So a file is judged by what it is, cheaply, before openpyxl or tabl
 Each refusal is a Russian sentence for the person who chose the file, raised as a ValidationError.
 
 Use: `TableFileField` in a form (the admin's import form uses it), or `check_table_upload(file)` in code; then read
-an XLSX with `bilet.uploads.workbooks`, which holds openpyxl to the same limits for sheets crafted past the scan.
+an XLSX with `read_xlsx_rows` (`read_xlsx_table` for a tablib Dataset) from `bilet.uploads.reading`, which holds its
+reader to the same limits for sheets crafted past the scan.
 """
 
 import codecs
@@ -142,7 +143,7 @@ def upload_size(file) -> int:
     return size
 
 
-def _not_a_workbook() -> ValidationError:
+def not_a_workbook() -> ValidationError:
     return ValidationError(gettext("The file is not an Excel workbook, or it is damaged."), code="kind")
 
 
@@ -150,7 +151,7 @@ def _check_workbook(file, limits: UploadLimits) -> int:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _not_a_workbook() from None
+        raise not_a_workbook() from None
     with archive:
         parts = archive.infolist()
         _check_directory(parts, limits)
@@ -171,7 +172,7 @@ def _check_directory(parts: list[zipfile.ZipInfo], limits: UploadLimits) -> None
     # Excel writes its parts deflated or stored; other methods (bzip2, LZMA) inflate without a bound per read.
     methods = {part.compress_type for part in parts}
     if not all(name in names for name in _WORKBOOK_PARTS) or not methods <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
-        raise _not_a_workbook()
+        raise not_a_workbook()
     unpacked = sum(part.file_size for part in parts)
     if unpacked > limits.max_uncompressed_bytes:
         raise ValidationError(
@@ -205,7 +206,7 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limits: 
                     break
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError):
         # A damaged part, a wrong checksum, an encrypted part (RuntimeError): openpyxl would fail on it too.
-        raise _not_a_workbook() from None
+        raise not_a_workbook() from None
     return rows, columns
 
 

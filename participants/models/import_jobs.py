@@ -1,4 +1,4 @@
-"""Uploaded tables of students or navigators and their check and import (issue 14 §3)."""
+"""Uploaded tables of students, navigators or venues and their check and import (issue 14 §3)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportJob(models.Model):
-    """One uploaded table of students or navigators: checked (preview), then imported once the user confirms.
+    """One uploaded table of students, navigators or venues: checked (preview), then imported once the user confirms.
 
     The file stays in the default storage so that a Celery worker on another machine reads the same bytes."""
 
     class Kind(models.TextChoices):
         STUDENTS = "students", _("students")
         NAVIGATORS = "navigators", _("navigators")
+        VENUES = "venues", _("venues")
 
     class State(models.TextChoices):
         CHECKING = "checking", _("checking the file")

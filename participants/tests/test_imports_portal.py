@@ -3,6 +3,7 @@ the upload guard through the portal's form, scoping, the template, and the backg
 
 import datetime as dt
 import time
+from types import SimpleNamespace
 
 import openpyxl
 import io
@@ -134,6 +135,14 @@ def test_every_row_error_is_listed_in_russian_and_nothing_is_saved(navigator_cli
 
 
 @pytest.mark.django_db
+def test_text_longer_than_its_field_is_a_row_error_not_a_failed_import(navigator_client, world):
+    row = student_row(world.a, "Длинная")
+    row[8] = "АБВГД"  # a class letter holds at most 4 characters
+    errors = errors_of(job_of(upload(navigator_client, "students", xlsx_bytes([STUDENT_HEADER, row]))))
+    assert errors == {2: ["«Литера»: в тексте 5 знаков, а помещается не больше 4."]}
+
+
+@pytest.mark.django_db
 def test_one_bad_row_saves_nothing_even_when_the_database_changed_after_the_preview(navigator_client, world):
     a = world.a
     rows = [STUDENT_HEADER, student_row(a, "Первая"), student_row(a, "Вторая")]
@@ -259,6 +268,22 @@ def test_a_large_file_is_left_to_a_job_and_never_checked_in_the_request(navigato
     assert job.is_async and job.state == ImportJob.State.CHECKING and len(callbacks) == 1
     page = navigator_client.get(reverse("participants:import_job", args=[job.pk])).content.decode()
     assert 'role="progressbar"' in page and 'http-equiv="refresh"' in page and "hx-trigger" in page
+
+
+@pytest.mark.django_db
+def test_progress_is_written_at_most_twice_a_second(world, django_assert_num_queries, monkeypatch):
+    from participants.services import import_jobs
+
+    job = ImportJob.objects.create(kind="students", created_by=world.a.navigator.user, file_name="x.xlsx",
+                                   table_kind="xlsx", total_rows=10_000)
+    clock = iter([100.0, 100.1, 100.2, 100.7])
+    monkeypatch.setattr(import_jobs, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    report = import_jobs._progress(job, share=90)  # reads the clock once
+    with django_assert_num_queries(1):
+        for rows in (2000, 4000, 6000):  # at 100.1, 100.2: too soon; at 100.7: written
+            report(rows)
+    job.refresh_from_db()
+    assert job.processed_rows == 5400
 
 
 @pytest.mark.django_db(transaction=True)

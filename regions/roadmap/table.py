@@ -100,7 +100,7 @@ def _is_column_numbers(cells: list[str]) -> bool:
 
 
 def read_table(rows: list[list]) -> Table:
-    """The roadmap in the rows of a sheet (`bilet.uploads.read_xlsx_rows`); TableError when no header is found."""
+    """The roadmap in the rows of a sheet (`bilet.uploads.read_xlsx_document`); TableError when no header is found."""
     for index, row in enumerate(rows[:HEADER_WITHIN_ROWS]):
         columns = _columns(row)
         if all(key in columns for key in REQUIRED):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from bilet.db import locked_write
 from bilet.imports import RowError, column_message
 from bilet.roles import get_roles
-from bilet.uploads import UploadLimits, read_xlsx_rows
+from bilet.uploads import UploadLimits, read_xlsx_document
 
 from ..models import Campaign, Region, RoadmapItem
 from ..roadmap.numbers import NumberError, is_top_level, parse_number, section_of, sort_key
@@ -257,7 +257,7 @@ def roadmap_check(*, actor, region: Region, campaign: Campaign, content: bytes) 
     raises RecordError."""
     require_roadmap_editor(actor, region.pk)
     try:
-        table = read_table(read_xlsx_rows(content, limits=roadmap_limits()))
+        table = read_table(read_xlsx_document(content, limits=roadmap_limits()))
     except (TableError, ValidationError) as error:
         message = error.message if isinstance(error, TableError) else error.messages[0]
         raise RecordError(message, field="file") from None

@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from bilet.lists import DirectoryListView, region_roles, roles_required
+from bilet.roles import get_roles
 
 from ..filters import MentorFilterSet, VenueFilterSet
 from ..models import Event, VenueCampaign
 from ..selectors import event_list, mentor_list, mentor_rows, venue_list, venue_rows
+from ..services.imports import may_import_venues
 
 UPCOMING_SHOWN = 20
 EVENTS_SHOWN = 50
@@ -34,6 +36,7 @@ class VenueListView(DirectoryListView):
     title = _("Venues")
     caption = _("Venues, their contract for the current campaign, accessibility and upcoming events")
     table_template = "venues/directory/venue_table.html"
+    links_template = "venues/directory/venue_links.html"
     filterset_class = VenueFilterSet
     sort_keys = {
         "name": ("short_name",),
@@ -51,6 +54,9 @@ class VenueListView(DirectoryListView):
 
     def decorate(self, rows):
         with_contract_label(rows)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(may_import_venues=may_import_venues(get_roles(self.request.user)), **context)
 
 
 @roles_required(directory_roles)
