@@ -60,6 +60,7 @@ LISTS = [
     "reports:report_new",
     "participants:import_students",
     "participants:import_navigators",
+    "participants:import_venues",
     "participants:student_register",
     "regions:request_list",
     "bilet:notification_list",
@@ -552,8 +553,27 @@ def test_another_persons_import_and_another_regions_invitation_are_404(client, m
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_another_regions_venue_import_is_404(client, matrix_world, role):
+    from django.core.files.base import ContentFile
+
+    from participants.models import ImportJob
+    from venues.models import Venue
+
+    job = ImportJob(kind="venues", created_by=matrix_world.b.coordinator.user, file_name="b.csv", table_kind="csv",
+                    state=ImportJob.State.VALID)
+    job.file.save("b.csv", ContentFile(b"x"), save=True)
+    venues = Venue.objects.count()
+    client.force_login(_user(matrix_world, "a", role))
+    assert client.get(reverse("participants:import_job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("participants:import_job_confirm", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.VALID and Venue.objects.count() == venues
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["coordinator", "navigator"])
-@pytest.mark.parametrize("kind", ["students", "navigators"])
+@pytest.mark.parametrize("kind", ["students", "navigators", "venues"])
 def test_import_templates_never_name_another_region(client, matrix_world, role, kind):
     import io
 
@@ -562,7 +582,7 @@ def test_import_templates_never_name_another_region(client, matrix_world, role, 
     client.force_login(_user(matrix_world, "a", role))
     response = client.get(reverse("participants:import_template", args=[kind]))
     if response.status_code == 404:
-        assert (role, kind) == ("navigator", "navigators")
+        assert role == "navigator" and kind in ("navigators", "venues")
         return
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
