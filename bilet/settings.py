@@ -270,6 +270,10 @@ NAVIGATOR_INVITATION_DAYS = env.int("NAVIGATOR_INVITATION_DAYS", default=14)
 # --- Celery -----------------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process; Celery still takes a producer for the serializer, which without a URL means a connection
+    # to an AMQP server on localhost (a warning on every task of `make run` and `seed_demo`). Memory has none.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_TASK_ACKS_LATE = True
