@@ -1,5 +1,5 @@
-"""A PDF of the portal: an HTML template and its stylesheet template rendered by WeasyPrint, the way the reports are
-(`reports/documents/pdf.py`): the fonts from disk (fonts-dejavu-core has Cyrillic, and WeasyPrint without any font
+"""A PDF of the portal (the reports, the roadmap, the consent form): an HTML template and its stylesheet template
+rendered by WeasyPrint. The fonts from disk (fonts-dejavu-core has Cyrillic, and WeasyPrint without any font
 crashes), the stylesheet apart from the HTML (the portal's templates carry no <style>: the CSP allows 'self' only)."""
 
 import logging

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from bilet.pdf import pdf_from_templates
 from regions.models import Campaign, Region
 
 from .dashboards.counts import percent_of
 from .documents import charts
-from .documents.pdf import render_pdf
 from .documents.sheets import monitoring_sheets, national_sheets, region_sheets
 from .documents.xlsx import workbook_bytes
 from .figures.compute import CODES, PERIOD_CODES
@@ -196,7 +196,7 @@ def render_report(*, report_type: str, campaign: Campaign, region: Region | None
         progress("pdf", 30)
         context = document_context(report, author=author)
         template, sheets = DOCUMENTS[type(report)]
-        pdf = render_pdf(template, context)
+        pdf = pdf_from_templates(template, "reports/pdf/report.css", context)
         progress("xlsx", 70)
         xlsx = workbook_bytes(sheets(report))
         progress("xlsx", 100)

@@ -128,10 +128,22 @@ def test_every_row_error_is_listed_in_russian_and_nothing_is_saved(navigator_cli
     page = navigator_client.get(reverse("participants:import_job", args=[job.pk])).content.decode()
     assert "Ошибки в 10 строках из 13. Ничего не сохранено" in page
     assert "класс должен быть от 6 до 11." in page
+    assert "<caption>Ошибки по строкам (заголовок — строка 1)</caption>" in page and "Показаны первые" not in page
     # All or nothing: the clean row 2 was not saved, and the file cannot be confirmed.
     assert not Student.objects.filter(last_name="Хорошая").exists()
     navigator_client.post(reverse("participants:import_job_confirm", args=[job.pk]))
     assert not Student.objects.filter(last_name="Хорошая").exists()
+
+
+@pytest.mark.django_db
+def test_the_job_page_says_when_only_the_first_rows_with_errors_are_kept(navigator_client, world, monkeypatch):
+    monkeypatch.setattr("participants.services.import_jobs.ERRORS_SHOWN", 5)
+    rows = [STUDENT_HEADER, *(student_row(world.a, f"Младшая{n}", grade=3) for n in range(6))]
+    job = job_of(upload(navigator_client, "students", xlsx_bytes(rows)))
+    assert job.state == ImportJob.State.INVALID and job.error_count == 6 and sorted(errors_of(job)) == [2, 3, 4, 5, 6]
+    page = navigator_client.get(reverse("participants:import_job", args=[job.pk])).content.decode()
+    assert "Ошибки в 6 строках из 6. Ничего не сохранено" in page
+    assert page.count('<tr><th scope="row" class="num">') == 5 and "Показаны первые 5 строк с ошибками." in page
 
 
 @pytest.mark.django_db

@@ -247,6 +247,8 @@ def test_the_page_lists_the_rows_errors_and_keeps_the_choices(client, tula):
     assert response.status_code == 400
     body = response.content.decode()
     assert "Ошибки в 1 строке из 23. Ничего не сохранено" in body
+    assert "<caption>Ошибки по строкам (номера строк — как в таблице)</caption>" in body
+    assert "Показаны первые" not in body
     assert "не попадает в годы кампании" in body
     assert response.context["form"]["replace"].value() is True
     assert str(response.context["form"]["campaign"].value()) == str(tula.campaign_2020.pk)

@@ -58,6 +58,7 @@ def targets_chart(targets: list[tuple[str, str, int, int]]) -> str | None:
     if not targets:
         return None
     chart = pygal.HorizontalBar(**_config(
+        # xgettext:no-python-format ("% of" is no placeholder: gettext alone reads this title)
         title=_("Targets against actual figures, % of plan"), height=120 + 50 * len(targets), show_legend=False,
         value_formatter=_percent, range=(0, max(100, *(100 * f / p for _t, _c, f, p in targets))),
     ))

@@ -1,7 +1,7 @@
 """What every import's check shares: the file's columns found by the resource's Russian names, a cell read by the
 resource's widget into «Column: message», the pass over the rows in chunks (each chunk's database lookups in one
 query per kind of lookup), a key seen twice in the file, text too long for its field, the result of a check (every
-row's errors, or the records to create), and the accounts of the rows' emails."""
+row's errors as `bilet.imports.RowError`, or the records to create), and the accounts of the rows' emails."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext, ngettext
 
+from bilet.imports import RowError, column_message
 from bilet.resources import cell_text
 
 CHUNK = 2000
@@ -22,15 +23,6 @@ class ImportError_(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-@dataclass
-class RowError:
-    row: int  # the row's number as the spreadsheet shows it (the header is row 1)
-    messages: list[str]
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "messages": self.messages}
 
 
 @dataclass
@@ -90,7 +82,7 @@ class Columns:
             return None
 
     def message(self, name: str, text: str) -> str:
-        return gettext("«%(column)s»: %(message)s") % {"column": self.fields[name].column_name, "message": text}
+        return column_message(self.fields[name].column_name, text)
 
 
 @dataclass
