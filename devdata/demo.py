@@ -30,6 +30,7 @@ from .demo_participants import ensure_invited_navigators
 from .demo_records import ensure_monitoring_indicators, ensure_region_records
 from .demo_regions import REGIONS
 from .demo_roadmap import ensure_roadmap
+from .demo_showcase import ensure_showcase
 from .demo_students import DemoStudents
 from .demo_venues import DemoVenues
 from .reference_data import ensure_campaign, ensure_competencies
@@ -88,6 +89,8 @@ class DemoBuilder(DemoStudents, DemoVenues):
         curator, _created = Curator.objects.get_or_create(user=curator_user)
         curator.regions.set([regions[0]])
         self.curator_request(curator_user, regions[0])
+        ensure_showcase(region=regions[0], campaign=self.campaign,
+                        coordinator=User.objects.get(email=f"coordinator{regions[0].code}@{DEMO_DOMAIN}"))
         return self.logins
 
     @staticmethod

@@ -251,3 +251,16 @@ def test_a_parents_invitation_waits_and_its_printed_link_opens(client):
     assert not User.objects.filter(email=invitation.email).exists()
     assert GuardianInvitation.objects.filter(status="pending").count() == 2
     assert client.get(path).context["state"] == "open"
+
+
+def test_the_curator_finds_a_report_to_accept_and_the_region_has_photos(seeded):
+    from reports.models import Report, ReportSubmission
+    from venues.models import MediaFile
+
+    report = Report.objects.get(region__code="71", report_type="campaign")
+    assert report.state == "ready" and report.pdf and report.xlsx
+    assert ReportSubmission.objects.get(report=report).state == "sent"
+    photos = MediaFile.objects.filter(region__code="71")
+    assert photos.count() == 3 and photos.filter(event__isnull=True).count() == 1
+    assert all(p.kind == "photo" and p.thumbnail for p in photos)
+    assert not MediaFile.objects.filter(region__code="67").exists()
