@@ -69,6 +69,8 @@ class HeldJobs:
             return progress
 
         self.monkeypatch.setattr(import_jobs, "_progress", watched)
+        # Every step is written, so the page can show each one (a real job writes at most twice a second).
+        self.monkeypatch.setattr(import_jobs, "PROGRESS_EVERY_SECONDS", 0)
         self.page.route(JOB_PAGE, self._through)
         self.page.on("requestfinished", self._answered)
         self.page.on("requestfailed", self._answered)
