@@ -69,8 +69,8 @@ class Student(models.Model):
         ]
         indexes = [
             # The student lists sort by full name: a region's list uses the first index, the operator's the second.
-            # With the id (the lists' tie-breaker) a page of a region's ids is an index-only scan: 0.5 ms instead of
-            # 34 ms of sorting 11,000 rows for ?page=50 (benchmarks/RESULTS.md).
+            # With the id (the lists' tie-breaker) a deep page of a region's list is read from the index in order,
+            # without sorting the region's rows (the figures are in benchmarks/RESULTS.md).
             models.Index(
                 fields=["region", "last_name", "first_name", "middle_name", "id"], name="student_region_name_idx"
             ),
