@@ -6,7 +6,7 @@
   held to them otherwise (`read_xlsx_rows`, `read_xlsx_table`).
 - `documents`: a checked workbook laid out like a document, title rows and merged cells (`read_xlsx_document`).
 - `media`: photos and videos of events and regions (issue 15 §5): kind from the content, size, pixels, a damaged image
-  (`check_media_upload`, `check_image`, `image_thumbnail`).
+  (`check_media_upload`, `check_image`, `photo_copies`).
 """
 
 from .media import (  # noqa: F401
@@ -17,7 +17,7 @@ from .media import (  # noqa: F401
     MediaLimits,
     check_image,
     check_media_upload,
-    image_thumbnail,
+    photo_copies,
 )
 from .documents import read_xlsx_document  # noqa: F401
 from .reading import read_xlsx_rows, read_xlsx_table  # noqa: F401

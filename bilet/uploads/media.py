@@ -113,9 +113,9 @@ def check_media_upload(file, *, limits: MediaLimits | None = None) -> CheckedMed
     if kind == VIDEO:
         return CheckedMedia(VIDEO, content_type, extension, size)
     check_image(file, name=name, max_pixels=limits.photo_max_pixels)
-    kept = photo_without_metadata(file, name=name, max_pixels=limits.photo_max_pixels)
-    thumbnail = image_thumbnail(io.BytesIO(kept), name=name, size=limits.thumbnail_size)
-    width, height = Image.open(io.BytesIO(kept)).size  # upright
+    kept, (width, height), thumbnail = photo_copies(
+        file, name=name, size=limits.thumbnail_size, max_pixels=limits.photo_max_pixels
+    )
     return CheckedMedia(PHOTO, content_type, extension, size, width, height, thumbnail, kept)
 
 
@@ -224,40 +224,17 @@ def check_image(file, *, name: str = "", max_pixels: int | None = None) -> tuple
     return width, height
 
 
-def image_thumbnail(file, *, name: str = "", size: int | None = None, max_pixels: int | None = None) -> bytes:
-    """A JPEG at most `size` pixels on its longer side, upright, without metadata; decoding the whole image is the
-    check that its data is not cut short. A damaged image is a ValidationError."""
-    name = name or getattr(file, "name", None) or gettext("the file")
-    size = size or settings.MEDIA_THUMBNAIL_SIZE
-    limit = _limit(max_pixels)
-    file.seek(0)
-    try:
-        with _strict_decoding(), Image.open(file, formats=IMAGE_FORMATS) as image:
-            if image.width * image.height > limit:
-                raise _bomb(name, limit)
-            image.thumbnail((size, size))  # a JPEG is decoded at a reduced scale (Image.draft)
-            small = _flat(ImageOps.exif_transpose(image))
-        out = io.BytesIO()
-        small.save(out, "JPEG", quality=82, optimize=True)
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bomb(name, limit) from None
-    except Exception:  # a truncated or corrupted stream fails here, whatever the header said
-        raise _broken(name) from None
-    finally:
-        file.seek(0)
-    return out.getvalue()
-
-
 # How a photo is saved again: the same format, close to its own quality (a JPEG or lossy WebP is encoded once more).
 _SAVE_OPTIONS = {"JPEG": {"quality": 92, "optimize": True}, "PNG": {"optimize": False}, "WEBP": {"quality": 92}}
 
 
-def photo_without_metadata(file, *, name: str = "", max_pixels: int | None = None) -> bytes:
-    """The photo in its own format, upright, with its colour profile and no other metadata (EXIF, XMP, comments,
-    text chunks: Pillow writes only what it is given). A damaged image is a ValidationError."""
+def photo_copies(file, *, name: str = "", size: int | None = None, max_pixels: int | None = None) -> tuple:
+    """From one decoding of the photo: the photo to keep — its own format, upright, with its colour profile and no
+    other metadata (EXIF, XMP, comments, text chunks: Pillow writes only what it is given) —, its width and height,
+    and a JPEG thumbnail at most `size` pixels on its longer side. Decoding the whole image is the check that its data
+    is not cut short: a damaged image is a ValidationError."""
     name = name or getattr(file, "name", None) or gettext("the file")
+    size = size or settings.MEDIA_THUMBNAIL_SIZE
     limit = _limit(max_pixels)
     file.seek(0)
     try:
@@ -269,8 +246,12 @@ def photo_without_metadata(file, *, name: str = "", max_pixels: int | None = Non
         if fmt == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
             upright = upright.convert("RGB")
         upright.info = {}  # Pillow carries some of it (a JPEG's comment) into what it saves
-        out = io.BytesIO()
-        upright.save(out, fmt, **_SAVE_OPTIONS[fmt], **({"icc_profile": profile} if profile else {}))
+        kept = io.BytesIO()
+        upright.save(kept, fmt, **_SAVE_OPTIONS[fmt], **({"icc_profile": profile} if profile else {}))
+        small = upright.copy()
+        small.thumbnail((size, size))
+        thumbnail = io.BytesIO()
+        _flat(small).save(thumbnail, "JPEG", quality=82, optimize=True)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -279,7 +260,7 @@ def photo_without_metadata(file, *, name: str = "", max_pixels: int | None = Non
         raise _broken(name) from None
     finally:
         file.seek(0)
-    return out.getvalue()
+    return kept.getvalue(), upright.size, thumbnail.getvalue()
 
 
 def _flat(image: Image.Image) -> Image.Image:
