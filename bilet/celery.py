@@ -1,5 +1,6 @@
 import os
 import threading
+from smtplib import SMTPException
 
 from celery import Celery
 
@@ -11,6 +12,17 @@ app.autodiscover_tasks()
 
 # Celery's autodiscovery returns at once in a thread while another thread runs it.
 _discovering = threading.Lock()
+
+
+# How every email task retries: OSError covers refused connections, timeouts and DNS failures, SMTPException a server
+# that answered with an error; backing off up to 10 minutes, 8 times.
+EMAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 def send_task(name: str, **kwargs) -> None:

@@ -1,6 +1,5 @@
 """The email of a notification in the portal: one task per recipient, retried while the mail server is unreachable."""
 
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -8,19 +7,13 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .celery import EMAIL_RETRY
+
 from .models import Notification
 from .notifications import DEFAULT_EMAIL_TEMPLATE, EMAIL_TASK, email_context
 
 
-# OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
-@shared_task(
-    name=EMAIL_TASK,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name=EMAIL_TASK, **EMAIL_RETRY)
 def send_notification_email(*, notification_id: int, subject: str) -> None:
     notification = (
         Notification.objects.select_related("recipient")

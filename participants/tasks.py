@@ -1,13 +1,13 @@
 """Celery tasks of the participants app: thin wrappers taking ids; emails retried while the mail server is unreachable."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
+
+from bilet.celery import EMAIL_RETRY
 
 from .services import import_jobs
 from .services.consents import students_anonymise_due
@@ -16,15 +16,8 @@ from .services.registration import guardian_invitation_send
 __all__ = ["anonymise_withdrawn", "check_import_job", "run_import_job", "send_guardian_invitation", "send_navigator_invitation"]
 
 
-# OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
 # A retry issues a fresh link: only the latest email's link opens the invitation.
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**EMAIL_RETRY)
 def send_guardian_invitation(*, invitation_id: int, base_url: str) -> None:
     guardian_invitation_send(invitation_id=invitation_id, base_url=base_url)
 
@@ -39,7 +32,7 @@ def run_import_job(job_id: int, invitation_url: str = "") -> None:
     import_jobs.import_job_run(job_id=job_id, invitation_url=invitation_url)
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
+@shared_task(**EMAIL_RETRY)
 def send_navigator_invitation(*, recipient: str, context: dict) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Invitation to the «Билет в будущее» portal")

@@ -1,7 +1,6 @@
 """The booking emails (one task per recipient, retried while the mail server is unreachable) and the notices of
 confirmed bookings, outside the request that booked (see venues.services.notifications)."""
 
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -10,20 +9,14 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from bilet.celery import EMAIL_RETRY
+
 from ..services.notifications import CONFIRMED_TASK, EMAIL_TASK, bookings_confirmed_notify
 
 __all__ = ["notify_bookings_confirmed", "send_notification_email"]
 
 
-# OSError covers refused connections, timeouts and DNS failures; SMTPException a server that answered with an error.
-@shared_task(
-    name=EMAIL_TASK,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name=EMAIL_TASK, **EMAIL_RETRY)
 def send_notification_email(*, recipient: str, subject: str, template_name: str, context: dict) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template_name, context)
