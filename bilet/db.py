@@ -1,7 +1,8 @@
 """Database helpers shared by every app: when a write is "busy", and statements prepared once per connection.
 
-Busy. A write that locks rows may meet another transaction holding them. It waits `LOCK_TIMEOUT` at most (PostgreSQL:
-`SET LOCAL lock_timeout`), and PostgreSQL itself ends one side of a deadlock or of a serialization conflict. In each
+Busy. A write that locks rows may meet another transaction holding them. It waits `settings.LOCK_TIMEOUT` at most
+(PostgreSQL: the connection's `lock_timeout`, set when it is opened, so no transaction spends a round trip on it), and
+PostgreSQL itself ends one side of a deadlock or of a serialization conflict. In each
 case nothing was written and the same request a moment later will most likely succeed, so the user is asked to try
 again (`Busy`: 503 with `Retry-After`, see `bilet.middleware`) and a task retries, instead of a 500 or a lost job.
 `locked_write` is the one way a service opens such a transaction.
@@ -19,13 +20,14 @@ import functools
 import re
 import sqlite3
 import zlib
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connections, transaction
+from django.db.models import Field
+from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 
-# How long a write waits for a row another transaction holds before it answers "busy".
-LOCK_TIMEOUT = "3s"
 # lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
 BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
@@ -62,23 +64,14 @@ def busy_as(error: type[Exception] = Busy):
         raise
 
 
-def set_lock_timeout(using: str = "default") -> None:
-    """Bound the current transaction's lock waits by `LOCK_TIMEOUT` (PostgreSQL; SQLite has its own timeout)."""
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-
-
 def locked_write(func=None, *, busy: type[Exception] = Busy):
-    """Decorate a service that locks rows: it runs in `transaction.atomic()` with `set_lock_timeout()`, and a busy
-    database error leaves it as `busy` once the transaction (or the savepoint, inside a caller's) is rolled back."""
+    """Decorate a service that locks rows: it runs in `transaction.atomic()`, and a busy database error leaves it as
+    `busy` once the transaction (or the savepoint, inside a caller's) is rolled back."""
 
     def decorate(service):
         @functools.wraps(service)
         def wrapper(*args, **kwargs):
             with busy_as(busy), transaction.atomic():
-                set_lock_timeout()
                 return service(*args, **kwargs)
 
         return wrapper
@@ -120,3 +113,50 @@ def _statement(name: str, sql: str) -> tuple[str, str, str]:
     name = f"bilet_{name}_{zlib.crc32(sql.encode()):08x}"
     body = _PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql)
     return name, body, f"EXECUTE {name} ({', '.join(f'%({n})s' for n in names)})"
+
+
+def fetch_prepared(name: str, sql: str, params: dict, outputs: Sequence[Field], *, using: str = "default") -> list:
+    """The rows of the hand-written read `sql` (prepared on PostgreSQL, `prepared`), each value converted as the ORM
+    converts a value of the field in `outputs` at its position: aware datetimes and booleans on every database, so
+    the one statement serves PostgreSQL and SQLite alike."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(prepared(name, sql, using=using), params)
+        rows = cursor.fetchall()
+    converters = _converters(tuple(outputs), using, connection.vendor)
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, functions, expression in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        converted.append(row)
+    return converted
+
+
+def execute_prepared(name: str, sql: str, params: dict, *, fields: dict[str, Field] | None = None,
+                     using: str = "default") -> int:
+    """Run the hand-written write `sql` (prepared on PostgreSQL, `prepared`) and answer how many rows it changed. A
+    parameter named in `fields` is sent as the ORM sends a value of that field (a datetime is text on SQLite)."""
+    connection = connections[using]
+    for key, field in (fields or {}).items():
+        params = {**params, key: field.get_db_prep_value(params[key], connection)}
+    with connection.cursor() as cursor:
+        cursor.execute(prepared(name, sql, using=using), params)
+        return cursor.rowcount
+
+
+@functools.lru_cache(maxsize=32)
+def _converters(outputs: tuple[Field, ...], using: str, vendor: str) -> list:
+    """The ORM's converters of each column (the backend's, then the field's own), as `SQLCompiler.get_converters`."""
+    connection = connections[using]
+    result = []
+    for position, field in enumerate(outputs):
+        model = getattr(field, "model", None)
+        expression = Col(model._meta.db_table if model else None, field)
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if functions:
+            result.append((position, functions, expression))
+    return result

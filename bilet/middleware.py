@@ -5,7 +5,7 @@ from django.utils.cache import patch_cache_control
 
 from .db import Busy
 
-# Long enough for the lock holder to finish (its waits are bounded by bilet.db.LOCK_TIMEOUT), short enough to retry.
+# Long enough for the lock holder to finish (its waits are bounded by settings.LOCK_TIMEOUT), short enough to retry.
 RETRY_AFTER_SECONDS = 3
 
 

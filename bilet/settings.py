@@ -105,6 +105,8 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------------------
+# How long a statement waits for a row or table another transaction holds (PostgreSQL's lock_timeout).
+LOCK_TIMEOUT = env.str("DB_LOCK_TIMEOUT", default="3s")
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
@@ -114,7 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     # The statements `bilet.db.prepared` prepares (roles, the event page's read) are planned once per connection and
     # not again for each set of values; nothing else is prepared, so nothing else is affected.
-    _options["options"] = (_options.get("options", "") + " -c jit=off -c plan_cache_mode=force_generic_plan").strip()
+    # No statement waits longer than LOCK_TIMEOUT for a lock another transaction holds: a write answers "busy"
+    # (bilet.db) instead of queueing every request behind it, and a migration that cannot get its lock in time fails
+    # and is run again rather than stopping the site. Set on connecting, it costs no transaction a round trip.
+    _options["options"] = (
+        _options.get("options", "") + f" -c jit=off -c plan_cache_mode=force_generic_plan -c lock_timeout={LOCK_TIMEOUT}"
+    ).strip()
 else:
     # SQLite serialises writers; a generous timeout keeps the demo and the tests from "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

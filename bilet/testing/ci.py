@@ -37,3 +37,16 @@ def service_missing(message: str):
     if is_ci():
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture
+def short_lock_timeout(require_postgres):
+    """This thread's connection waits 200 ms for a lock instead of `settings.LOCK_TIMEOUT`, so a test of a lock held
+    too long does not wait the production timeout (a new connection of the test's would wait that again)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET lock_timeout")

@@ -67,3 +67,38 @@ def test_the_roles_of_every_request_run_on_one_plan(require_postgres):
         assert not get_roles(user)
     after = roles_plans()
     assert (after[0] - before[0], after[1] - before[1]) == (3, 0)
+
+
+# --- fetch_prepared: one statement, the ORM's values on every database ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_fetched_values_are_what_the_orm_reads_on_every_database():
+    """A hand-written read answers aware datetimes and booleans on SQLite too (its driver gives strings and 0/1), as
+    the ORM's own reads of the same fields do."""
+    from django.db.models import BooleanField
+
+    from bilet.db import fetch_prepared
+    from regions.models import Campaign
+    from regions.tests.factories import CampaignFactory
+
+    campaign = CampaignFactory()
+    meta = Campaign._meta
+    opens, required = meta.get_field("booking_opens_at"), meta.get_field("consent_required")
+    sql = (
+        f"SELECT {opens.column}, {required.column}, 1 = 1, NULL FROM {meta.db_table} WHERE {meta.pk.column} = %(pk)s"
+    )
+    (row,) = fetch_prepared("campaign_test", sql, {"pk": campaign.pk}, (opens, required, BooleanField(), opens))
+    read = Campaign.objects.values_list("booking_opens_at", "consent_required").get(pk=campaign.pk)
+    assert list(row) == [*read, True, None]
+    assert row[0].tzinfo is not None and row[2] is True
+    assert fetch_prepared("campaign_test", sql, {"pk": 0}, (opens, required, BooleanField(), opens)) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_every_connection_waits_the_lock_timeout_at_most(require_postgres, settings):
+    """Set when the connection is opened: a locked write spends no round trip of its own on it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone() == (settings.LOCK_TIMEOUT,)

@@ -308,13 +308,11 @@ def test_a_busy_head_of_the_queue_keeps_their_turn(school_world):
     assert assert_seats_consistent(event) == 1
 
 
-def test_a_promotion_that_finds_a_student_busy_too_long_is_retried(school_world, monkeypatch):
+def test_a_promotion_that_finds_a_student_busy_too_long_is_retried(school_world, monkeypatch, short_lock_timeout):
     """The waiting student stays locked longer than the lock timeout: the promotion task gives up with BookingBusy
     and Celery runs it again (at once here, in-process; a worker waits with back-off) until the seat is given."""
-    import bilet.db
     from bilet.celery import app
 
-    monkeypatch.setattr(bilet.db, "LOCK_TIMEOUT", "200ms")
     # In-process, Celery retries a task only when its errors are not raised to the caller.
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
     event = school_world.event(capacity=1, mode=Event.Mode.ONLINE, address="", online_url="https://video.example/d")

@@ -66,7 +66,7 @@ def test_a_busy_attendance_register_answers_503(client, world, monkeypatch):
 
 @pytest.mark.parametrize("pgcode", ["40P01", "55P03"])
 def test_a_busy_booking_keeps_the_booking_pages_sentence(client, world, monkeypatch, pgcode):
-    monkeypatch.setattr(booking_locks, "with_consent", _raising(pgcode))
+    monkeypatch.setattr(booking_locks, "fetch_prepared", _raising(pgcode))
     client.force_login(world.a.student.user)
     response = client.post(reverse("venues:event_book", args=[world.a.other_event.pk]))
     assert response.status_code == 302

@@ -520,8 +520,8 @@ def test_attendance_offered_once_the_event_started(world):
 
 # serialized_rollback: the flush after this test must not recreate content types under the next serialized test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_held_event_lock_answers_busy(client, world, require_postgres, monkeypatch):
-    """While a booking storm holds the event's row, a change waits LOCK_TIMEOUT at most; the page then answers 503
+def test_a_held_event_lock_answers_busy(client, world, short_lock_timeout):
+    """While a booking storm holds the event's row, a change waits the lock timeout at most; the page then answers 503
     «Сервер занят, попробуйте ещё раз» with Retry-After, and nothing was changed."""
     import threading
 
@@ -529,7 +529,6 @@ def test_a_held_event_lock_answers_busy(client, world, require_postgres, monkeyp
 
     import bilet.db
 
-    monkeypatch.setattr(bilet.db, "LOCK_TIMEOUT", "200ms")
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_row():

@@ -8,11 +8,14 @@ event changed meanwhile, for its new terms without reading again. "Counted" is t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from bilet.db import fetch_prepared
 from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
@@ -62,6 +65,68 @@ def booking_rows(student_ids) -> dict[int, list[BookingRow]]:
     for student_id, *row in found:
         rows[student_id].append(BookingRow(*row))
     return rows
+
+
+# What booking reads of the event and its campaign: the rules, the seat, the answer's message.
+BOOKING_EVENT_FIELDS = ("id", "title", "status", "mode", "starts_at", "ends_at", "grade_min", "grade_max", "capacity",
+                        "seats_taken", "campaign_id")
+BOOKING_CAMPAIGN_FIELDS = ("id", "year", "booking_opens_at", "booking_closes_at", "grade_min", "grade_max",
+                           "consent_required", "max_events_per_student", "max_offline_per_student",
+                           "cancel_hours_before")
+# The columns of a `BookingRow`: the booking's, then its event's.
+_ROW_BOOKING_FIELDS, _ROW_EVENT_FIELDS = ("event_id", "status"), ("campaign_id", "mode", "status", "starts_at",
+                                                                   "ends_at", "title")
+
+
+def event_with_bookings(*, event_id: int, student_id: int) -> tuple[Event | None, list[BookingRow]]:
+    """The event with its campaign (None if no event has this key), and the active bookings of the student, in one
+    read: the booking's second statement, after the student's lock (so every booking of theirs committed before it is
+    seen).
+
+    Hand-written and prepared once per connection on PostgreSQL, as `locks.lock_student` and for the same measured
+    reason (benchmarks/RESULTS.md, run 47)."""
+    sql, outputs = _event_with_bookings_text()
+    found = fetch_prepared("event_with_bookings", sql, {"event": event_id, "student": student_id}, outputs)
+    if not found:
+        return None, []
+    first, booking_at = found[0], len(BOOKING_EVENT_FIELDS) + len(BOOKING_CAMPAIGN_FIELDS)
+    event = Event.from_db(connection.alias, BOOKING_EVENT_FIELDS, first[: len(BOOKING_EVENT_FIELDS)])
+    campaign = Campaign.from_db(connection.alias, BOOKING_CAMPAIGN_FIELDS,
+                                first[len(BOOKING_EVENT_FIELDS):booking_at])
+    Event._meta.get_field("campaign").set_cached_value(event, campaign)
+    return event, [BookingRow(*row[booking_at:]) for row in found if row[booking_at] is not None]
+
+
+@functools.cache
+def _event_with_bookings_text() -> tuple[str, tuple]:
+    qn = connection.ops.quote_name
+    event, campaign, booking = Event._meta, Campaign._meta, Booking._meta
+
+    def columns(alias, meta, names):
+        # A model's own columns in its fields' order, as `Model.from_db` takes them; a booking row's in `BookingRow`'s.
+        fields = ([f for f in meta.concrete_fields if f.attname in names] if alias in ("e", "c")
+                  else [meta.get_field(name) for name in names])
+        return [f"{alias}.{qn(f.column)}" for f in fields], fields
+
+    selected, outputs = [], []
+    for alias, meta, names in (
+        ("e", event, BOOKING_EVENT_FIELDS), ("c", campaign, BOOKING_CAMPAIGN_FIELDS),
+        ("b", booking, _ROW_BOOKING_FIELDS), ("be", event, _ROW_EVENT_FIELDS),
+    ):
+        sql_columns, fields = columns(alias, meta, names)
+        selected += sql_columns
+        outputs += fields
+    active = ", ".join(f"'{status}'" for status in Booking.ACTIVE)  # the model's constants, not input
+    pk, status = qn(event.pk.column), qn(booking.get_field("status").column)
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {qn(event.db_table)} e "
+        f"JOIN {qn(campaign.db_table)} c ON c.{qn(campaign.pk.column)} = e.{qn(event.get_field('campaign').column)} "
+        f"LEFT JOIN {qn(booking.db_table)} b ON b.{qn(booking.get_field('student').column)} = %(student)s "
+        f"AND b.{status} IN ({active}) "
+        f"LEFT JOIN {qn(event.db_table)} be ON be.{pk} = b.{qn(booking.get_field('event').column)} "
+        f"WHERE e.{pk} = %(event)s"
+    )
+    return sql, tuple(outputs)
 
 
 def facts_about(*, event: Event, has_consent: bool, rows: list[BookingRow]) -> StudentFacts:
