@@ -295,6 +295,9 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Written with the confirmed booking, in its transaction: the family is told by a beat task that reads these
+    # (venues.services.notifications), so no booking is left untold if the broker was away when it committed.
+    notify_pending = models.BooleanField(_("family still to be told"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("booking")
@@ -313,6 +316,8 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "created_at"], name="booking_event_status_idx"),
             models.Index(fields=["student", "status"], name="booking_student_status_idx"),
+            # Only the few bookings whose family is still to be told: the beat task's read, whatever the table's size.
+            models.Index(fields=["id"], condition=Q(notify_pending=True), name="booking_notify_pending_idx"),
         ]
 
     def __str__(self):

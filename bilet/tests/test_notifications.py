@@ -286,22 +286,41 @@ def test_a_multi_line_text_makes_a_one_line_subject(world, django_capture_on_com
     assert "нет телефонов;\nнет адресов почты" in mail.outbox[0].body
 
 
-def test_the_notice_of_a_booking_tells_only_of_places_still_confirmed(world, django_capture_on_commit_callbacks):
-    from venues.services.notifications import bookings_confirmed_notify, bookings_confirmed_notify_later
+def test_a_confirmed_booking_is_told_from_the_outbox_once_and_only_if_still_confirmed(world, settings):
+    """The booking carries the flag; the beat task tells the families of the flagged ones in a batch, clears the flag
+    (a second run tells nobody), and clears a booking cancelled meanwhile without telling of it."""
+    from venues.services.notifications import bookings_confirmed_tell_pending
 
-    kept, left = (
-        EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True,
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the request sends nothing, the beat task tells
+    kept, left, full = (
+        EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True, capacity=1,
                      starts_at=timezone.now() + dt.timedelta(days=days))
-        for days in (12, 14)
+        for days in (12, 14, 16)
     )
+    Event.objects.filter(pk=full.pk).update(seats_taken=1)  # no seat: a place on the waiting list is not told
     first = booking_create(actor=world.a.student.user, event=kept, student=world.a.student)
     second = booking_create(actor=world.a.student.user, event=left, student=world.a.student)
-    with django_capture_on_commit_callbacks() as queued:
-        bookings_confirmed_notify_later(bookings=[None, first, second])
-    assert len(queued) == 1  # one task for the lot
+    waiting = booking_create(actor=world.a.student.user, event=full, student=world.a.student)
+    assert waiting.status == Booking.Status.WAITLISTED
+    assert list(Booking.objects.filter(notify_pending=True).order_by("pk")) == [first, second]
     booking_cancel(actor=world.a.student.user, booking=second)  # cancelled before the task ran
 
-    bookings_confirmed_notify(booking_ids=[first.pk, second.pk])
+    assert bookings_confirmed_tell_pending() == 2
+    assert bookings_confirmed_tell_pending() == 0
 
+    assert not Booking.objects.filter(notify_pending=True).exists()
     texts = list(Notification.objects.filter(recipient=world.a.student.user).values_list("text", flat=True))
     assert len(texts) == 1 and kept.title in texts[0]
+    guardian = list(Notification.objects.filter(recipient=world.a.guardian.user).values_list("text", flat=True))
+    assert len(guardian) == 1 and kept.title in guardian[0]
+
+
+def test_without_a_broker_the_outbox_is_told_once_the_booking_commits(world, django_capture_on_commit_callbacks):
+    """The demo and the tests run no beat: the task runs in-process after the commit instead."""
+    event = EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True,
+                         starts_at=timezone.now() + dt.timedelta(days=12))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
+    booking.refresh_from_db()
+    assert not booking.notify_pending
+    assert Notification.objects.filter(recipient=world.a.student.user, kind=NotificationKind.BOOKING_CONFIRMED).count() == 1

@@ -4,8 +4,11 @@
 to `transaction.on_commit`: nobody is told about a change that was rolled back, and a slow or failing mail server
 never holds a booking's locks. A person who is both a guardian of two of the students is told once.
 
-A confirmed booking is told about by a task of its own (`bookings_confirmed_notify_later`): the request that books
-only enqueues it, so finding the family, writing their notifications and their emails never lengthen a booking.
+A confirmed booking is told about from the booking itself (an outbox): the booking is written with `notify_pending`,
+in its own transaction, and a beat task (`TELL_TASK`, every 10 seconds) tells the families of the flagged bookings
+(`bookings_confirmed_tell_pending`). The request that books sends nothing to the broker, so finding the family,
+writing their notifications and their emails never lengthen a booking, and a broker away at that moment loses no
+notice.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +32,9 @@ from ..models import Booking, Event
 
 # The tasks, sent by name (a service never imports a task).
 EMAIL_TASK = "venues.tasks.notifications.send_notification_email"
-CONFIRMED_TASK = "venues.notify_bookings_confirmed"
+TELL_TASK = "venues.tell_confirmed_bookings"
+# Bookings told per transaction of `bookings_confirmed_tell_pending`.
+TELL_BATCH = 200
 
 
 @dataclass
@@ -125,12 +131,28 @@ def event_email_context(event: Event) -> dict:
     }
 
 
-def bookings_confirmed_notify_later(*, bookings) -> None:
-    """Tell the families of the confirmed ones of `bookings` (None and places on the waiting list are skipped) by a
-    task sent once the current transaction commits (at once outside one)."""
-    ids = [b.pk for b in bookings if b is not None and b.status == Booking.Status.CONFIRMED]
-    if ids:
-        transaction.on_commit(partial(send_task, CONFIRMED_TASK, booking_ids=ids), robust=True)
+def bookings_confirmed_tell_soon() -> None:
+    """A booking confirmed in the current transaction carries `notify_pending`, and the beat entry of `TELL_TASK`
+    tells its family within seconds. Without a broker (the demo, the tests) no beat runs: the task runs in-process
+    once the transaction commits instead."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(partial(send_task, TELL_TASK), robust=True)
+
+
+def bookings_confirmed_tell_pending() -> int:
+    """Tell the families of the bookings still flagged `notify_pending`, `TELL_BATCH` per transaction, and clear the
+    flag; returns how many bookings were looked at. A booking cancelled meanwhile is cleared untold. Two runs at once
+    take different bookings (SKIP LOCKED), and a run that fails tells its batch again the next time."""
+    looked_at = 0
+    while True:
+        with transaction.atomic():
+            pending = Booking.objects.filter(notify_pending=True).select_for_update(skip_locked=True).order_by("pk")
+            ids = list(pending.values_list("pk", flat=True)[:TELL_BATCH])
+            if not ids:
+                return looked_at
+            bookings_confirmed_notify(booking_ids=ids)
+            Booking.objects.filter(pk__in=ids).update(notify_pending=False)
+        looked_at += len(ids)
 
 
 @transaction.atomic

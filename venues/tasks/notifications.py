@@ -1,5 +1,5 @@
-"""The booking emails (one task per recipient, retried while the mail server is unreachable) and the notices of
-confirmed bookings, outside the request that booked (see venues.services.notifications)."""
+"""The booking emails (one task per recipient, retried while the mail server is unreachable) and the beat task that
+tells families of confirmed bookings, outside the request that booked (see venues.services.notifications)."""
 
 
 from celery import shared_task
@@ -11,9 +11,9 @@ from django.utils import translation
 
 from bilet.celery import EMAIL_RETRY
 
-from ..services.notifications import CONFIRMED_TASK, EMAIL_TASK, bookings_confirmed_notify
+from ..services.notifications import EMAIL_TASK, TELL_TASK, bookings_confirmed_tell_pending
 
-__all__ = ["notify_bookings_confirmed", "send_notification_email"]
+__all__ = ["send_notification_email", "tell_confirmed_bookings"]
 
 
 @shared_task(name=EMAIL_TASK, **EMAIL_RETRY)
@@ -23,14 +23,14 @@ def send_notification_email(*, recipient: str, subject: str, template_name: str,
     send_mail(subject, body, None, [recipient])
 
 
-# The database went away: the notices are written in one transaction, so a retry writes them once.
+# The database went away: each batch is told and cleared in one transaction, so a retry tells it once.
 @shared_task(
-    name=CONFIRMED_TASK,
+    name=TELL_TASK,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     retry_backoff_max=60,
     retry_jitter=True,
     max_retries=10,
 )
-def notify_bookings_confirmed(*, booking_ids: list[int]) -> None:
-    bookings_confirmed_notify(booking_ids=booking_ids)
+def tell_confirmed_bookings() -> int:
+    return bookings_confirmed_tell_pending()

@@ -148,12 +148,15 @@ def test_a_student_books_themself_without_reading_their_roles_or_the_event_page(
     assert _messages(response) == [f"Мест на «{online.title}» нет — вы в листе ожидания, 1-й в очереди."]
 
 
-def test_a_self_booking_of_a_free_seat_sends_seven_statements_and_one_task(client, school_world, online, monkeypatch):
+def test_a_self_booking_of_a_free_seat_sends_seven_statements_and_nothing_to_the_broker(
+    client, school_world, online, monkeypatch, settings
+):
     """The booking's cost per request is its round trips (RESULTS.md): pinned so that none creeps in. The signed-in
     user; BEGIN, the student (locked, with the consent), the event with its campaign and the student's bookings, the
     booking's INSERT, the seat's UPDATE, COMMIT: no savepoint, no read-back, no roles, no lock timeout of its own (the
-    connection has it). Telling the family is one task enqueued after that commit; the request writes no notification
-    itself."""
+    connection has it). The family is told from the booking's `notify_pending` by the beat task: the request neither
+    writes a notification nor sends a task."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production
     sent = []
     monkeypatch.setattr("venues.services.notifications.send_task", lambda name, **kwargs: sent.append((name, kwargs)))
     student = _signed_in_student(school_world)
@@ -164,12 +167,12 @@ def test_a_self_booking_of_a_free_seat_sends_seven_statements_and_one_task(clien
 
     assert response.status_code == 302
     booking = Booking.objects.get(event=online, student=student)
-    assert booking.status == "confirmed"
+    assert booking.status == "confirmed" and booking.notify_pending
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) <= 7 and sql[-1] == "COMMIT", sql
     assert not any("SAVEPOINT" in s for s in sql), sql
     assert "claim_seat" in sql[-2] or sql[-2].startswith('UPDATE "venues_event"'), sql
-    assert sent == [("venues.notify_bookings_confirmed", {"booking_ids": [booking.pk]})]
+    assert sent == []
     assert _messages(response) == [f"Вы записаны на «{online.title}»."]
 
 

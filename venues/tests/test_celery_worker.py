@@ -64,3 +64,31 @@ def test_rolled_back_change_sends_nothing_through_the_worker(celery_worker, worl
     assert sorted(message["To"] for message in messages) == sorted(
         [world.b.other_student.user.email, world.b.other_guardian.user.email]
     )
+
+
+def test_a_confirmed_booking_is_told_by_the_worker_from_the_outbox(celery_worker, world):
+    """A booking made as in production (a broker, no task sent by the request) carries the flag; the beat entry's task,
+    run by the worker, writes the family's notifications, emails them and clears the flag."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bilet.celery import send_task
+    from bilet.models import Notification, NotificationKind
+    from venues.models import Booking
+    from venues.services.booking import booking_create
+    from venues.services.notifications import TELL_TASK
+    from venues.tests.factories import EventFactory
+
+    event = EventFactory(venue=world.a.other_venue, campaign=world.campaign, online=True,
+                         starts_at=timezone.now() + dt.timedelta(days=12))
+    booking = booking_create(actor=world.a.student.user, event=event, student=world.a.student)
+    assert Booking.objects.get(pk=booking.pk).notify_pending
+
+    send_task(TELL_TASK)
+    messages = celery_worker.read_mail(count=2)
+
+    assert sorted(m["To"] for m in messages) == sorted([world.a.student.user.email, world.a.guardian.user.email])
+    assert not Booking.objects.get(pk=booking.pk).notify_pending
+    told = Notification.objects.filter(kind=NotificationKind.BOOKING_CONFIRMED, text__contains=event.title)
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted([world.a.student.user_id, world.a.guardian.user_id])

@@ -50,7 +50,6 @@ from ..services.booking import (
     bookings_create_for_students,
 )
 from ..services.recommendations import recommendation_due_at, recommendation_overdue
-from ..services.notifications import bookings_confirmed_notify_later
 
 BOX_TEMPLATE = "venues/bookings/booking_box.html"
 
@@ -123,7 +122,6 @@ def event_book(request, pk: int):
     else:
         if booking is not None:
             messages.success(request, _booked_message(request.user, booking))
-            bookings_confirmed_notify_later(bookings=[booking])
     if request.htmx:
         event = event_public_get(user=request.user, pk=pk)
         if event is None:
@@ -219,7 +217,6 @@ def event_book_students(request, pk: int):
             messages.error(request, _("Tick at least one student or a whole class."))
         else:
             lines = bookings_create_for_students(actor=request.user, event=event, students=students)
-            bookings_confirmed_notify_later(bookings=[b for _s, b, _e in lines])
             positions = queue_positions(user=request.user, booking_ids=[b.pk for _s, b, _e in lines if b is not None])
             context["selected"] = ids
             context["results"] = [

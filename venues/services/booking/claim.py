@@ -26,6 +26,7 @@ from bilet.db import execute_prepared, locked_write
 from participants.models import Student
 
 from ...models import Booking, Event
+from ..notifications import bookings_confirmed_tell_soon
 from . import rules
 from .facts import event_with_bookings, facts_about, may_act_for, student_facts, voice
 from .locks import lock_event, lock_student
@@ -111,15 +112,20 @@ def _book(*, actor, event_id: int, student_lookup: dict, published_only: bool = 
 
     now = timezone.now()
     refuse_on(event, now)
+    # A confirmed place is told to the family from the booking itself (`notify_pending`, services.notifications).
     booking = Booking(event=event, student=student, booked_by_id=getattr(actor, "pk", None),
-                      status=Booking.Status.CONFIRMED)
+                      status=Booking.Status.CONFIRMED, notify_pending=True)
     if event.seats_taken < event.capacity:
         booking.save()  # before the event's row is touched: the seat's claim is the last statement before COMMIT
         if _claim_seat(event):
+            bookings_confirmed_tell_soon()
             return booking
     booking.event, booking.status, position = _settle_under_event_lock(read=event, refuse_on=refuse_on)
+    booking.notify_pending = booking.status == Booking.Status.CONFIRMED
     booking.created_at = timezone.now()  # under the event's lock: its place in the queue is taken now
     booking.save()
+    if booking.notify_pending:
+        bookings_confirmed_tell_soon()
     if position is not None:
         booking.queue_position = position
     return booking
