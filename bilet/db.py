@@ -115,6 +115,12 @@ def _statement(name: str, sql: str) -> tuple[str, str, str]:
     return name, body, f"EXECUTE {name} ({', '.join(f'%({n})s' for n in names)})"
 
 
+def with_related(queryset, fields):
+    """`queryset.select_related(*fields)`, and the queryset unchanged for no fields: `select_related()` without names
+    joins every non-null foreign key, which is never what a caller with an empty list means."""
+    return queryset.select_related(*fields) if fields else queryset
+
+
 def fetch_prepared(name: str, sql: str, params: dict, outputs: Sequence[Field], *, using: str = "default") -> list:
     """The rows of the hand-written read `sql` (prepared on PostgreSQL, `prepared`), each value converted as the ORM
     converts a value of the field in `outputs` at its position: aware datetimes and booleans on every database, so

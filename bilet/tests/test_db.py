@@ -102,3 +102,11 @@ def test_every_connection_waits_the_lock_timeout_at_most(require_postgres, setti
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone() == (settings.LOCK_TIMEOUT,)
+
+
+def test_with_related_joins_only_what_it_is_given():
+    from bilet.db import with_related
+    from venues.models import Event
+
+    assert with_related(Event.objects.all(), ()).query.select_related is False
+    assert with_related(Event.objects.all(), ("campaign",)).query.select_related == {"campaign": {}}

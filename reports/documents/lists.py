@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from bilet.db import with_related
 from bilet.exports import safe_cell
 
 from .xlsx import DATE, Column, Sheet, workbook_bytes
@@ -92,7 +93,7 @@ LISTS = {
 def list_queryset(rows):
     """The rows with what their columns read, in a stable order for pagination."""
     _columns, related = LISTS[rows.model._meta.model_name]
-    return rows.select_related(*related).order_by("pk")
+    return with_related(rows, related).order_by("pk")
 
 
 def _columns(rows) -> list[tuple]:

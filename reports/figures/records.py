@@ -4,6 +4,8 @@ training needs and photos and videos — the rows the figures `promotion_measure
 
 from __future__ import annotations
 
+from bilet.db import with_related
+
 from .definitions import SOURCES, Window
 
 RECORD_SOURCES = {"promotion_measures": "promotion", "team_trainings": "trainings", "training_needs": "needs",
@@ -17,7 +19,7 @@ def record_lists(window: Window, region, *, within_period: bool) -> dict[str, li
     lists = {}
     for code, key in RECORD_SOURCES.items():
         source = SOURCES[key]
-        rows = source.rows(window).filter(region=region).select_related(*RELATED.get(code, ()))
+        rows = with_related(source.rows(window).filter(region=region), RELATED.get(code, ()))
         if within_period:
             rows = rows.filter(source.period(window))
         lists[code] = list(rows)

@@ -14,7 +14,7 @@ import functools
 from django.db import connection
 from django.db.models import BooleanField
 
-from bilet.db import fetch_prepared
+from bilet.db import fetch_prepared, with_related
 from participants.models import Consent, Student
 
 from ...models import Event
@@ -68,4 +68,6 @@ def lock_students(student_ids) -> dict[int, Student]:
 
 
 def lock_event(event_id: int, *related: str) -> Event:
-    return Event.objects.select_for_update(of=("self",), no_key=True).select_related(*related).get(pk=event_id)
+    """Lock the event and read it, with the `related` rows (`with_related`: every foreign key joined took PostgreSQL
+    4 ms to plan on each booking of a full event)."""
+    return with_related(Event.objects.select_for_update(of=("self",), no_key=True), related).get(pk=event_id)
