@@ -19,16 +19,20 @@ MY_PARENTS_ITEM = NavItem(_("My parents"), "participants:my_guardians", lambda r
 IMPORT_ITEMS = [
     NavItem(
         _("Import of students"), "participants:import_students",
-        lambda r: r.operator or bool(r.coordinator_region_ids or r.navigator_school_ids),
+        lambda r: r.operator or bool(r.coordinator_region_ids or r.navigator_school_ids), "people",
     ),
-    NavItem(_("Import of navigators"), "participants:import_navigators", lambda r: r.operator or bool(r.coordinator_region_ids)),
+    NavItem(
+        _("Import of navigators"), "participants:import_navigators",
+        lambda r: r.operator or bool(r.coordinator_region_ids), "people",
+    ),
 ]
 
 
 # A guardian gives, reads and withdraws each child's consent; coordinators follow the coverage (issue 14 §4).
 CONSENTS_ITEM = NavItem(_("Consents"), "participants:consent_children", lambda r: r.guardian_id is not None)
 COVERAGE_ITEM = NavItem(
-    _("Consent coverage"), "participants:consent_coverage", lambda r: r.operator or bool(r.coordinator_region_ids)
+    _("Consent coverage"), "participants:consent_coverage", lambda r: r.operator or bool(r.coordinator_region_ids),
+    "people",
 )
 
 

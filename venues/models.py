@@ -297,7 +297,8 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # Written with the confirmed booking, in its transaction: the family is told by a beat task that reads these
     # (venues.services.notifications), so no booking is left untold if the broker was away when it committed.
-    notify_pending = models.BooleanField(_("family still to be told"), default=False, editable=False)
+    # (A database default too: the bulk loaders' COPY leaves the column out.)
+    notify_pending = models.BooleanField(_("family still to be told"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("booking")

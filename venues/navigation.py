@@ -12,12 +12,12 @@ def _schedules(roles) -> bool:
 
 EVENT_ITEMS = [
     NavItem(_("Practicum catalog"), "venues:catalog", lambda r: True),
-    NavItem(_("Events"), "venues:event_manage_list", _schedules),
-    NavItem(_("Approval queue"), "venues:event_queue", lambda r: bool(r.operator or r.coordinator_region_ids)),
-    NavItem(_("Calendar"), "venues:event_calendar", _schedules),
-    NavItem(_("Contracts"), "venues:contract_list", lambda r: bool(r.operator or r.region_ids)),
+    NavItem(_("Events"), "venues:event_manage_list", _schedules, "events"),
+    NavItem(_("Approval queue"), "venues:event_queue", lambda r: bool(r.operator or r.coordinator_region_ids), "events"),
+    NavItem(_("Calendar"), "venues:event_calendar", _schedules, "events"),
+    NavItem(_("Contracts"), "venues:contract_list", lambda r: bool(r.operator or r.region_ids), "directories"),
     # Photos and videos (issue 15 §5): the region's people and the venues' staff.
-    NavItem(_("Photos and videos"), "venues:gallery", _schedules),
+    NavItem(_("Photos and videos"), "venues:gallery", _schedules, "events"),
     # A student's own bookings and a guardian's children's (venues.views.bookings.my_bookings).
     NavItem(_("My bookings"), "venues:my_bookings", lambda r: r.student_id is not None or r.guardian_id is not None),
     # A navigator's list of their school's students' bookings (venues.views.school_bookings).

@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright, axe-core from npm."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,14 @@ def axe():
         return result["violations"]
 
     return check
+
+
+def nav_link(page, name: str):
+    """The main navigation's link `name`, its menu opened first when a long bar keeps it in one (bilet/navigation.py),
+    as a user does: a click on the menu's name."""
+    nav = page.get_by_role("navigation", name="Основная навигация")
+    # By its text: a link inside a closed menu is in no accessibility tree, so no role query finds it.
+    menu = nav.locator("details").filter(has=page.locator("a", has_text=re.compile(f"^{re.escape(name)}$")))
+    if menu.count() and not menu.first.evaluate("details => details.open"):
+        menu.first.locator("summary").click()
+    return nav.get_by_role("link", name=name, exact=True)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from bilet.testing.browser import nav_link
 from bilet.tests.test_browser import sign_in as sign_in_with_password
 from regions.models import CuratorRequest
 from regions.services.requests import default_due_on
@@ -32,7 +33,7 @@ def test_request_sent_answered_with_a_file_and_accepted(page, live_server, axe, 
 
     sign_in(page, live_server, curator)
     assert unread(page) == "0"
-    page.get_by_role("link", name="Запросы", exact=True).click()
+    nav_link(page, "Запросы").click()
     page.get_by_role("link", name="Новый запрос").click()
     axe(page)
     page.get_by_label("Тема").fill("Список педагогов-навигаторов")
@@ -46,7 +47,7 @@ def test_request_sent_answered_with_a_file_and_accepted(page, live_server, axe, 
 
     sign_in(page, live_server, coordinator)
     assert unread(page) == "1"
-    page.get_by_role("link", name="Запросы", exact=True).click()
+    nav_link(page, "Запросы").click()
     row = page.get_by_role("row").filter(has_text="Список педагогов-навигаторов")
     assert due in row.inner_text() and "ожидает ответа" in row.inner_text()
     axe(page)

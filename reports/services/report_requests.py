@@ -109,7 +109,9 @@ def _report_get_or_create(
             report_type=report_type, region=region, campaign=campaign, period=period, parameters_key=key,
             author=author, celery_task_id=str(uuid.uuid4()),
         )
-        report.full_clean(exclude=["pdf", "xlsx"])
+        # The fields only: the one-current-build constraint is the unique index's to settle below (checked here, it
+        # would refuse the loser of a race with a ValidationError once the winner had committed).
+        report.full_clean(exclude=["pdf", "xlsx"], validate_constraints=False)
         try:
             # The partial unique index (one current build per key) settles two requests that race past the lock
             # above when no build existed yet: the loser offers the winner's build.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from bilet.models import PersonalDataAccess
+from bilet.testing.browser import nav_link
 from bilet.tests.test_browser import sign_in as sign_in_with_password
 from bilet.tests.test_browser import watch_csp
 from reports import services
@@ -75,7 +76,7 @@ def test_coordinator_builds_downloads_and_sends_the_campaign_report_curator_acce
     complaints = watch_csp(page)
 
     sign_in(page, live_server, world.a.coordinator.user.email)
-    page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Отчёты", exact=True).click()
+    nav_link(page, "Отчёты").click()
     page.get_by_role("link", name="Сформировать отчёт").click()
     axe(page)
     page.get_by_label("Отчёт").select_option(label="отчёт региона по кампании")
@@ -112,7 +113,7 @@ def test_coordinator_builds_downloads_and_sends_the_campaign_report_curator_acce
     axe(page)
 
     sign_in(page, live_server, world.curator.user.email)
-    page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Отчёты", exact=True).click()
+    nav_link(page, "Отчёты").click()
     page.get_by_role("link", name="Отчёт региона по кампании").click()
     assert "Цифры сверены с журналом посещаемости." in page.locator("#report-submission").inner_text()
     page.get_by_label("принять").check()
@@ -123,7 +124,7 @@ def test_coordinator_builds_downloads_and_sends_the_campaign_report_curator_acce
     assert ReportSubmission.objects.get().state == "accepted"
 
     # The curator sets the deadline of last month's report; it has passed, nothing was sent: overdue on the home page.
-    page.get_by_role("navigation", name="Основная навигация").get_by_role("link", name="Сроки отчётов").click()
+    nav_link(page, "Сроки отчётов").click()
     axe(page)
     last_month = services.previous_month(timezone.localdate())
     page.get_by_label("Отчётный месяц").fill(f"{last_month:%Y-%m}")

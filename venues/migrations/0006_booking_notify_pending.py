@@ -2,7 +2,7 @@
 booking, a partial index of the flagged ones, and the beat entry that tells them every 10 seconds.
 
 The bookings already made were told when they were made: they are written without the flag (an instant column on
-PostgreSQL: a constant default). django-celery-beat's DatabaseScheduler reads the entry; operator staff may change its
+PostgreSQL: a constant default, kept in the database for the bulk loaders that leave the column out). django-celery-beat's DatabaseScheduler reads the entry; operator staff may change its
 interval in the admin, and migrating again never overwrites that."""
 
 from django.db import migrations, models
@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="booking",
             name="notify_pending",
-            field=models.BooleanField(default=False, editable=False, verbose_name="family still to be told"),
+            field=models.BooleanField(
+                db_default=False, default=False, editable=False, verbose_name="family still to be told"
+            ),
         ),
         migrations.AddIndex(
             model_name="booking",

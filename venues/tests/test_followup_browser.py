@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from bilet.testing.browser import nav_link
 from bilet.tests.test_browser import sign_in as sign_in_with_password
 from venues.models import Booking, Event, Recommendation
 from venues.tests.factories import BookingFactory, EventFactory
@@ -40,10 +41,10 @@ def test_register_recommendation_and_follow_up(page, live_server, axe, world):
 
     # The coordinator sees the register not taken and the recommendation overdue.
     sign_in(page, live_server, a.coordinator.user.email)
-    page.get_by_role("link", name="Посещаемость").click()
+    nav_link(page, "Посещаемость").click()
     assert "Проба (Тульская область)" in page.locator("#results").inner_text()
     axe(page)
-    page.get_by_role("link", name="Просроченные рекомендации").click()
+    nav_link(page, "Просроченные рекомендации").click()
     assert a.mentor.last_name in page.locator("table").inner_text()
     axe(page)
 
