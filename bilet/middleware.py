@@ -1,9 +1,10 @@
 """The portal's own middleware."""
 
+from django.db import DatabaseError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from .db import Busy
+from .db import Busy, is_busy_error
 
 # Long enough for the lock holder to finish (its waits are bounded by settings.LOCK_TIMEOUT), short enough to retry.
 RETRY_AFTER_SECONDS = 3
@@ -11,7 +12,9 @@ RETRY_AFTER_SECONDS = 3
 
 class BusyMiddleware:
     """A write that found the database busy (`bilet.db.Busy`) answers 503 «Сервер занят, попробуйте ещё раз» with
-    `Retry-After`, never a 500: nothing was written, and the same request a moment later is safe."""
+    `Retry-After`, never a 500: nothing was written, and the same request a moment later is safe. So does any statement
+    whose lock wait reached the connection's `lock_timeout` (or that PostgreSQL ended in a deadlock) outside a service
+    that names its own busy error: its transaction was rolled back on the way out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,6 +23,8 @@ class BusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError) and is_busy_error(exception):
+            exception = Busy()
         if not isinstance(exception, Busy):
             return None
         response = render(request, "503.html", {"message": exception.message}, status=503)

@@ -72,3 +72,40 @@ def test_a_busy_booking_keeps_the_booking_pages_sentence(client, world, monkeypa
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Сейчас много желающих — попробуйте ещё раз."]
     assert not Booking.objects.filter(student=world.a.student, event=world.a.other_event).exists()
+
+
+# serialized_rollback: the flush after this test must not recreate content types under the next serialized test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_lock_wait_past_the_timeout_outside_a_locked_write_answers_503_too(client, world, short_lock_timeout):
+    """Every connection bounds its lock waits (settings.LOCK_TIMEOUT), not only the services that name their busy
+    error: answering an appeal whose row another transaction holds waits the timeout, then answers 503 with
+    Retry-After, never a 500, and nothing is saved."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from regions.models import Appeal
+    from regions.tests.factories import AppealFactory
+
+    appeal = AppealFactory(region=world.a.region)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        with transaction.atomic():
+            Appeal.objects.select_for_update().get(pk=appeal.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    client.force_login(world.a.coordinator.user)
+    try:
+        assert locked.wait(10)
+        response = client.post(reverse("regions:appeal_answer", args=[appeal.pk]), {"answer": "Ответ дан по телефону."})
+    finally:
+        release.set()
+        holder.join()
+    _assert_busy(response)
+    appeal.refresh_from_db()
+    assert appeal.answer == "" and appeal.answered_at is None
