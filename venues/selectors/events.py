@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bilet.db import prepared
+from bilet.db import fetch_prepared
 from bilet.ids import parse_id
 from bilet.lists import related_count
 from bilet.roles import get_roles
@@ -93,35 +93,33 @@ def event_public_list(*, user) -> QuerySet[Event]:
 def event_public_get(*, user, pk: int) -> Event | None:
     """The event of `event_public_list(user=…)` with this key, with its campaign, or None.
 
-    For a family (no working scope) that is a published event, read on PostgreSQL with a prepared hand-written
-    statement: building the ORM's query cost more than PostgreSQL took to answer it. (SQLite's driver
-    answers naive datetimes, which only the ORM's converters make aware: the ORM there.) The statement finds the event
-    by its key alone and Python checks that it is published: with the status in the condition too, a generic plan made
-    without statistics read the index of every published event."""
+    For a family (no working scope) that is a published event, read with a prepared hand-written statement
+    (`bilet.db.fetch_prepared`, the same text on SQLite): building the ORM's query cost more than PostgreSQL took to
+    answer it. The statement finds the event by its key alone and Python checks that it is published: with the status
+    in the condition too, a generic plan made without statistics read the index of every published event."""
     if parse_id(pk) is None:
         return None  # a key no row can have: the statement's bigint parameter would overflow
     roles = get_roles(user)
-    if roles.is_staff_role or roles.mentor_id is not None or connection.vendor != "postgresql":
+    if roles.is_staff_role or roles.mentor_id is not None:
         return event_public_list(user=user).select_related(None).select_related("campaign").filter(pk=pk).first()
     sql, event_fields, campaign_fields = _event_public_text()
-    with connection.cursor() as cursor:
-        cursor.execute(prepared("event_public", sql), {"pk": pk})
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch_prepared("event_public", sql, {"pk": pk}, (*event_fields, *campaign_fields))
+    if not rows:
         return None
-    event = Event.from_db(connection.alias, event_fields, row[: len(event_fields)])
+    row = rows[0]
+    event = Event.from_db(connection.alias, [f.attname for f in event_fields], row[: len(event_fields)])
     if event.status != Event.Status.PUBLISHED:
         return None
-    campaign = Campaign.from_db(connection.alias, campaign_fields, row[len(event_fields):])
+    campaign = Campaign.from_db(connection.alias, [f.attname for f in campaign_fields], row[len(event_fields):])
     Event._meta.get_field("campaign").set_cached_value(event, campaign)
     return event
 
 
 @functools.cache
-def _event_public_text() -> tuple[str, list[str], list[str]]:
-    """`event_public_get`'s statement, and the attribute names of the event's and the campaign's columns in it."""
+def _event_public_text() -> tuple[str, tuple, tuple]:
+    """`event_public_get`'s statement, and the fields of the event's and the campaign's columns in it."""
     qn = connection.ops.quote_name
-    event_fields, campaign_fields = Event._meta.concrete_fields, Campaign._meta.concrete_fields
+    event_fields, campaign_fields = tuple(Event._meta.concrete_fields), tuple(Campaign._meta.concrete_fields)
     campaign_column = Event._meta.get_field("campaign").column
     columns = [f"e.{qn(f.column)}" for f in event_fields] + [f"c.{qn(f.column)}" for f in campaign_fields]
     sql = (
@@ -129,7 +127,7 @@ def _event_public_text() -> tuple[str, list[str], list[str]]:
         f"JOIN {qn(Campaign._meta.db_table)} c ON c.{qn(Campaign._meta.pk.column)} = e.{qn(campaign_column)} "
         f"WHERE e.{qn(Event._meta.pk.column)} = %(pk)s"
     )
-    return sql, [f.attname for f in event_fields], [f.attname for f in campaign_fields]
+    return sql, event_fields, campaign_fields
 
 
 # --- the staff's scheduling pages ----------------------------------------------------------------------------------

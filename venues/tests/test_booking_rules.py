@@ -419,8 +419,8 @@ def test_the_rules_facts_count_what_the_pages_count(world):
 
 @pytest.mark.parametrize("who", ["student", "guardian", "navigator", "venue_staff"])
 def test_the_booking_paths_event_read_agrees_with_the_public_list(world, who, django_assert_num_queries):
-    """`event_public_get` (hand-written for families on PostgreSQL) answers what `event_public_list` answers, with
-    the campaign read in the same query."""
+    """`event_public_get` (hand-written for families, one statement on every database) answers what
+    `event_public_list` answers, with the campaign read in the same query."""
     from bilet.roles import get_roles
     from venues.selectors import event_public_get, event_public_list
 
