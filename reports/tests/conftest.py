@@ -13,6 +13,7 @@ import zoneinfo
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from participants.models import Consent, DiagnosticResult, Navigator, Student
 from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
@@ -23,7 +24,7 @@ from reports.services import builds
 from reports.models import Report, ReportType
 from venues.models import Booking, Event, MediaFile
 from venues.services.media import media_delete
-from venues.tests.factories import BookingFactory, EventFactory, MediaFileFactory, MentorFactory
+from venues.tests.factories import BookingFactory, EventFactory, MediaFileFactory, MentorFactory, VenueFactory
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -270,3 +271,34 @@ def make_report(world, side="a", report_type=ReportType.CAMPAIGN, period=None, s
     if state == Report.State.READY:
         report = services.report_build(report_id=report.pk)
     return report
+
+
+# --- the home page's tests: `world` with region a's figures made distinct ---------------------------------------
+
+
+def _home_diagnostics(student, stages):
+    for stage in stages:
+        DiagnosticResult.objects.create(student=student, stage=stage, completed_at=timezone.now(), result="ok")
+
+
+@pytest.fixture
+def rich_world(world):
+    """`world` plus rows that make region a's figures distinct, and more rows in region b that must never show."""
+    a, b = world.a, world.b
+    _home_diagnostics(a.student, [1, 2, 3])
+    _home_diagnostics(a.sibling, [1, 2])  # not complete
+    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.SUBMITTED)
+    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.DRAFT)
+    past = EventFactory(
+        venue=a.venue, campaign=world.campaign,
+        starts_at=timezone.now() - dt.timedelta(days=3), ends_at=timezone.now() - dt.timedelta(days=3, hours=-2),
+    )
+    past.mentors.add(a.mentor)
+    BookingFactory(event=past, student=a.sibling, status=Booking.Status.ATTENDED)
+    RegionTargetFactory(campaign=world.campaign, region=a.region, navigators=75, students=4500, diagnostics=4500, trials=865)
+    # region b: more of everything, so its counts differ from region a's
+    for _ in range(5):
+        ConsentFactory(student=StudentFactory(school=b.school))
+    VenueFactory(municipality=b.municipality)
+    NavigatorFactory(school=b.school)
+    return world

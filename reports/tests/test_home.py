@@ -1,54 +1,18 @@
 """The home page (issue 3 §3): each role lands on `/` and sees, for each role it holds, real figures of its scope."""
 
-import datetime as dt
-
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from participants.models import DiagnosticResult
-from participants.tests.factories import ConsentFactory, NavigatorFactory, StudentFactory
-from regions.tests.factories import RegionTargetFactory, UserFactory
+from participants.tests.factories import NavigatorFactory
+from regions.tests.factories import UserFactory
 from reports.dashboards.bar_charts import bar_chart
 from reports.dashboards.counts import percent_of
 from reports.dashboards.figures_by_region import Figure
-from venues.models import Booking, Event
-from venues.tests.factories import BookingFactory, EventFactory, VenueFactory
+from venues.models import Booking
 
-HOME = "/"
-
-
-def _figures(section) -> dict:
-    return {f.key: (f.value, f.plan) for f in section.figures}
-
-
-def _diagnostics(student, stages):
-    for stage in stages:
-        DiagnosticResult.objects.create(student=student, stage=stage, completed_at=timezone.now(), result="ok")
-
-
-@pytest.fixture
-def rich_world(world):
-    """`world` plus rows that make region a's figures distinct, and more rows in region b that must never show."""
-    a, b = world.a, world.b
-    _diagnostics(a.student, [1, 2, 3])
-    _diagnostics(a.sibling, [1, 2])  # not complete
-    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.SUBMITTED)
-    EventFactory(venue=a.venue, campaign=world.campaign, status=Event.Status.DRAFT)
-    past = EventFactory(
-        venue=a.venue, campaign=world.campaign,
-        starts_at=timezone.now() - dt.timedelta(days=3), ends_at=timezone.now() - dt.timedelta(days=3, hours=-2),
-    )
-    past.mentors.add(a.mentor)
-    BookingFactory(event=past, student=a.sibling, status=Booking.Status.ATTENDED)
-    RegionTargetFactory(campaign=world.campaign, region=a.region, navigators=75, students=4500, diagnostics=4500, trials=865)
-    # region b: more of everything, so its counts differ from region a's
-    for _ in range(5):
-        ConsentFactory(student=StudentFactory(school=b.school))
-    VenueFactory(municipality=b.municipality)
-    NavigatorFactory(school=b.school)
-    return world
+from .home_world import HOME, figures_of
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -80,7 +44,7 @@ def test_coordinator_sees_own_region_figures_against_targets(client, rich_world)
     assert response.status_code == 200
     [section] = response.context["coordinator"]
     assert section.region == a.region
-    assert _figures(section) == {
+    assert figures_of(section) == {
         "municipalities": (2, None),
         "schools": (2, None),
         "navigators": (2, 75),
@@ -109,7 +73,7 @@ def test_coordinator_of_b_never_sees_region_a(client, rich_world):
     response = client.get(HOME)
     [section] = response.context["coordinator"]
     assert section.region == b.region
-    figures = _figures(section)
+    figures = figures_of(section)
     assert figures["students"] == (8, None)
     assert figures["navigators"] == (3, None)
     assert figures["venues"] == (3, None)
@@ -134,7 +98,7 @@ def test_curator_sees_assigned_regions_only(client, rich_world):
     response = client.get(HOME)
     rows = response.context["curator"]["rows"]
     assert [r.region for r in rows] == [rich_world.a.region]
-    assert _figures(rows[0])["students"] == (3, 4500)
+    assert figures_of(rows[0])["students"] == (3, 4500)
     html = response.content.decode()
     assert rich_world.b.region.name not in html
     assert "<table" in html and "<svg" in html
@@ -249,87 +213,6 @@ def test_user_holding_two_roles_sees_both_sections(client, world):
     assert response.context["coordinator"] and response.context["navigator"]
 
 
-def _add_region_rows(world, n):
-    for _ in range(n):
-        student = StudentFactory(school=world.a.school)
-        ConsentFactory(student=student)
-        event = EventFactory(venue=world.a.venue, campaign=world.campaign)
-        event.mentors.add(world.a.mentor)
-        BookingFactory(event=event, student=student)
-        VenueFactory(municipality=world.a.municipality)
-        NavigatorFactory(school=world.a.school)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("who", ["coordinator", "curator", "operator", "navigator", "venue_staff", "mentor", "guardian", "student"])
-def test_home_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries, who):
-    users = {
-        "coordinator": world.a.coordinator.user,
-        "curator": world.curator.user,
-        "operator": world.operator,
-        "navigator": world.a.navigator.user,
-        "venue_staff": world.a.venue_staff.user,
-        "mentor": world.a.mentor.user,
-        "guardian": world.a.guardian.user,
-        "student": world.a.student.user,
-    }
-    client.force_login(users[who])
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(HOME).status_code == 200
-    _add_region_rows(world, 6)
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(HOME).status_code == 200
-    assert len(large) == len(small)
-    # the coordinator's and the curator's charted blocks (issue 13 §7) read the report figures: see test_home_charts
-    with django_assert_max_num_queries(HOME_QUERY_LIMITS.get(who, 14)):
-        client.get(HOME)
-
-
-# The curator's ranking is the national summary: one GROUP BY query per figure source (photos and videos among them).
-HOME_QUERY_LIMITS = {"coordinator": 24, "curator": 24}  # +1 each: the roadmap block (reports.dashboards.roadmap)
-
-
-@pytest.mark.django_db
-def test_scan_and_probe_shapes_give_the_same_figures(rich_world, monkeypatch):
-    from django.core.cache import cache
-
-    from reports.dashboards import figures_by_region as dashboards
-
-    cache.clear()
-    operator = rich_world.operator
-    probe = dashboards.region_figures(user=operator, campaign=rich_world.campaign)
-    monkeypatch.setattr(dashboards, "PROBE_MAX_REGIONS", 0)
-    scan = dashboards.region_figures(user=operator, campaign=rich_world.campaign)
-    assert [(r.region, _figures(r)) for r in scan] == [(r.region, _figures(r)) for r in probe]
-    assert _figures(scan[0])["students"] != _figures(scan[1])["students"]  # the two regions differ: a real check
-    cache.clear()
-
-
-@pytest.mark.django_db
-def test_national_scan_is_cached_and_says_as_of_when(client, rich_world, monkeypatch, django_assert_max_num_queries):
-    from django.core.cache import cache
-
-    from reports.dashboards import figures_by_region as dashboards
-
-    cache.clear()
-    monkeypatch.setattr(dashboards, "PROBE_MAX_REGIONS", 0)
-    client.force_login(rich_world.operator)
-    first = client.get(HOME)
-    assert "Данные на" in first.content.decode()
-    StudentFactory(school=rich_world.a.school)  # a new student shows after the cache expires, not at once
-    with django_assert_max_num_queries(14):
-        second = client.get(HOME)
-    totals = {f.key: f.value for f in second.context["operator"]["totals"]}
-    assert totals["students"] == 11
-    cache.clear()
-    third = client.get(HOME)
-    assert {f.key: f.value for f in third.context["operator"]["totals"]}["students"] == 12
-    cache.clear()
-
-
 @pytest.mark.django_db
 def test_guardian_reads_a_written_recommendation_from_home(client, rich_world):
     from regions.tests.factories import CompetencyFactory
@@ -360,8 +243,8 @@ def test_figures_link_to_the_filtered_lists_they_count(client, rich_world):
     # the linked list shows as many rows as the figure counts
     listed = client.get(urls["consents"])
     assert listed.status_code == 200
-    assert listed.context["page_obj"].paginator.count == _figures(section)["consents"][0]
-    assert client.get(urls["venues_signed"]).context["page_obj"].paginator.count == _figures(section)["venues_signed"][0]
+    assert listed.context["page_obj"].paginator.count == figures_of(section)["consents"][0]
+    assert client.get(urls["venues_signed"]).context["page_obj"].paginator.count == figures_of(section)["venues_signed"][0]
     assert urls["bookings"] is None  # no list of a region's bookings exists: no link
 
 
@@ -376,7 +259,7 @@ def test_several_regions_link_each_to_its_own_rows(client, rich_world):
     for section in sections:
         url = {f.key: f.url for f in section.figures}["students"]
         assert f"region={section.region.pk}" in url
-        assert client.get(url).context["page_obj"].paginator.count == _figures(section)["students"][0]
+        assert client.get(url).context["page_obj"].paginator.count == figures_of(section)["students"][0]
 
 
 @pytest.mark.django_db
