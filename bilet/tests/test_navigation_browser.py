@@ -40,3 +40,16 @@ def test_an_open_menu_fits_a_phone(page, live_server, client, world, axe):
     axe(page)
     nav_link(page, "Сроки отчётов").click()
     page.wait_for_url(f"**{reverse('reports:deadline_list')}")
+
+
+@pytest.mark.parametrize("width", [700, 1024, 1280])
+def test_operator_staffs_last_menu_opens_on_screen(page, live_server, client, world, width):
+    """Five menus wrap the bar in a narrow window, where an open menu unfolds under its name; in a wide one the last
+    menu, at the bar's right edge, opens leftwards: on screen either way."""
+    _sign_in(page, live_server, client, world.operator)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + reverse("home"))
+    nav_link(page, "Журнал доступа к ПДн")
+    box = page.get_by_role("link", name="Журнал доступа к ПДн", exact=True).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
