@@ -46,3 +46,11 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
     }
+
+# SQLite: the test database is a file (in memory-backed /dev/shm where there is one), not SQLite's shared-cache
+# in-memory database. The live server's threads then wait for each other's writes (the busy timeout, as the dev
+# server's file does) instead of failing at once with «database table is locked», which a browser test met when a
+# search sent two requests at once. pytest-xdist's workers each get a file of their own (pytest-django adds a suffix).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_shm, f"bilet-test-{os.getpid()}.sqlite3")}  # noqa: F405
