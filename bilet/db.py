@@ -115,6 +115,14 @@ def _statement(name: str, sql: str) -> tuple[str, str, str]:
     return name, body, f"EXECUTE {name} ({', '.join(f'%({n})s' for n in names)})"
 
 
+def model_columns(model, alias: str, attnames=None) -> tuple[list[str], tuple[Field, ...]]:
+    """The columns of `model` (those of `attnames`, or all) for a hand-written SELECT, as `alias."column"`, and their
+    fields, in the model's own order: the order `Model.from_db` takes the values in."""
+    qn = connections["default"].ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if attnames is None or f.attname in attnames)
+    return [f"{alias}.{qn(f.column)}" for f in fields], fields
+
+
 def with_related(queryset, fields):
     """`queryset.select_related(*fields)`, and the queryset unchanged for no fields: `select_related()` without names
     joins every non-null foreign key, which is never what a caller with an empty list means."""

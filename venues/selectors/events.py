@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bilet.db import fetch_prepared
+from bilet.db import fetch_prepared, model_columns
 from bilet.ids import parse_id
 from bilet.lists import related_count
 from bilet.roles import get_roles
@@ -119,11 +119,11 @@ def event_public_get(*, user, pk: int) -> Event | None:
 def _event_public_text() -> tuple[str, tuple, tuple]:
     """`event_public_get`'s statement, and the fields of the event's and the campaign's columns in it."""
     qn = connection.ops.quote_name
-    event_fields, campaign_fields = tuple(Event._meta.concrete_fields), tuple(Campaign._meta.concrete_fields)
+    event_columns, event_fields = model_columns(Event, "e")
+    campaign_columns, campaign_fields = model_columns(Campaign, "c")
     campaign_column = Event._meta.get_field("campaign").column
-    columns = [f"e.{qn(f.column)}" for f in event_fields] + [f"c.{qn(f.column)}" for f in campaign_fields]
     sql = (
-        f"SELECT {', '.join(columns)} FROM {qn(Event._meta.db_table)} e "
+        f"SELECT {', '.join(event_columns + campaign_columns)} FROM {qn(Event._meta.db_table)} e "
         f"JOIN {qn(Campaign._meta.db_table)} c ON c.{qn(Campaign._meta.pk.column)} = e.{qn(campaign_column)} "
         f"WHERE e.{qn(Event._meta.pk.column)} = %(pk)s"
     )

@@ -2,13 +2,13 @@
 
 Inside `transaction.atomic()` (`bilet.db.locked_write`; the connection bounds lock waits), a booking locks the student
 and reads them with their consent, then reads the event with its campaign and the student's bookings in one
-statement, decides every rule (`rules.refusal`) and inserts the booking. Only then is the event's row touched: the seat is claimed by one conditional UPDATE (a free seat,
-the event still published at the same time), the last statement before the commit, so a popular event's row is locked
-only from that statement to the commit. A booking that finds no seat, or an event that changed meanwhile, locks the
-event's row and settles under that lock: the rules again on the event's current terms, then a seat if one is free,
-else a place at the end of the waiting list. Every place in the queue is thus taken under the lock a cancellation
-takes before it looks at the queue (`waitlist.py`), so a seat it frees goes to this booking or, through the queue, to
-the waiting list.
+statement, decides every rule (`rules.refusal`) and inserts the booking. Only then is the event's row touched: the
+seat is claimed by one conditional UPDATE (a free seat, the event still published at the same time), the last
+statement before the commit, so a popular event's row is locked only from that statement to the commit. A booking
+that finds no seat, or an event that changed meanwhile, locks the event's row and settles under that lock: the rules
+again on the event's current terms, then a seat if one is free, else a place at the end of the waiting list. Every
+place in the queue is thus taken under the lock a cancellation takes before it looks at the queue (`waitlist.py`), so
+a seat it frees goes to this booking or, through the queue, to the waiting list.
 
 The unique index of active bookings and the CHECK `seats_taken <= capacity` are the last line of defence.
 """

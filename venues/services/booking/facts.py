@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from bilet.db import fetch_prepared
+from bilet.db import fetch_prepared, model_columns
 from bilet.roles import get_roles
 from participants.models import Consent, Guardianship, Student
 from regions.models import Campaign
@@ -101,20 +101,15 @@ def event_with_bookings(*, event_id: int, student_id: int) -> tuple[Event | None
 def _event_with_bookings_text() -> tuple[str, tuple]:
     qn = connection.ops.quote_name
     event, campaign, booking = Event._meta, Campaign._meta, Booking._meta
-
-    def columns(alias, meta, names):
-        # A model's own columns in its fields' order, as `Model.from_db` takes them; a booking row's in `BookingRow`'s.
-        fields = ([f for f in meta.concrete_fields if f.attname in names] if alias in ("e", "c")
-                  else [meta.get_field(name) for name in names])
-        return [f"{alias}.{qn(f.column)}" for f in fields], fields
-
     selected, outputs = [], []
-    for alias, meta, names in (
-        ("e", event, BOOKING_EVENT_FIELDS), ("c", campaign, BOOKING_CAMPAIGN_FIELDS),
-        ("b", booking, _ROW_BOOKING_FIELDS), ("be", event, _ROW_EVENT_FIELDS),
-    ):
-        sql_columns, fields = columns(alias, meta, names)
-        selected += sql_columns
+    for alias, model, names in (("e", Event, BOOKING_EVENT_FIELDS), ("c", Campaign, BOOKING_CAMPAIGN_FIELDS)):
+        columns, fields = model_columns(model, alias, names)  # in `from_db`'s order
+        selected += columns
+        outputs += fields
+    # A booking row's columns in `BookingRow`'s order.
+    for alias, meta, names in (("b", booking, _ROW_BOOKING_FIELDS), ("be", event, _ROW_EVENT_FIELDS)):
+        fields = [meta.get_field(name) for name in names]
+        selected += [f"{alias}.{qn(f.column)}" for f in fields]
         outputs += fields
     active = ", ".join(f"'{status}'" for status in Booking.ACTIVE)  # the model's constants, not input
     pk, status = qn(event.pk.column), qn(booking.get_field("status").column)

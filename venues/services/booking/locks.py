@@ -14,7 +14,7 @@ import functools
 from django.db import connection
 from django.db.models import BooleanField
 
-from bilet.db import fetch_prepared, with_related
+from bilet.db import fetch_prepared, model_columns, with_related
 from participants.models import Consent, Student
 
 from ...models import Event
@@ -49,10 +49,10 @@ def _lock_student_text(by: str, for_update_of: bool) -> tuple[str, tuple]:
     serialises writers by itself)."""
     qn = connection.ops.quote_name
     student, consent = Student._meta, Consent._meta
-    fields = tuple(f for f in student.concrete_fields if f.attname in BOOKING_STUDENT_FIELDS)  # `from_db`'s order
+    columns, fields = model_columns(Student, "s", BOOKING_STUDENT_FIELDS)
     key = student.pk if by == "pk" else student.get_field("user")
     sql = (
-        f"SELECT {', '.join(f's.{qn(f.column)}' for f in fields)}, EXISTS ("
+        f"SELECT {', '.join(columns)}, EXISTS ("
         f"SELECT 1 FROM {qn(consent.db_table)} c WHERE c.{qn(consent.get_field('student').column)} = "
         f"s.{qn(student.pk.column)} AND c.{qn(consent.get_field('withdrawn_at').column)} IS NULL) "
         f"FROM {qn(student.db_table)} s WHERE s.{qn(key.column)} = %(key)s"
